@@ -1,0 +1,43 @@
+// Package counters is a benchmark model: K counters, each in 0..M. Inc(i)
+// adds one to counter i below M; Reset(i) sets it back to 0 at M. It has
+// (M+1)^K states, all reachable: K=4, M=30 gives 923,521.
+package counters
+
+import (
+	"github.com/mbtgo/mbt/dsl"
+	"github.com/mbtgo/mbt/model"
+)
+
+// Config holds the constants.
+type Config struct {
+	K int `default:"4"`  // number of counters
+	M int `default:"30"` // maximum value of each counter
+}
+
+// State holds the counters.
+type State struct {
+	C []int
+}
+
+// Model returns the counters model.
+func Model(c Config) (*model.Model[State], error) {
+	m := dsl.New[State]("Counters")
+	m.Const("K", c.K).Const("M", c.M)
+	m.Init(State{C: make([]int, c.K)})
+	i := dsl.Range("i", 0, c.K-1)
+	dsl.Action1(m, "Inc", i,
+		func(s State, i int) bool { return s.C[i] < c.M },
+		func(s *State, i int) { s.C[i]++ })
+	dsl.Action1(m, "Reset", i,
+		func(s State, i int) bool { return s.C[i] == c.M },
+		func(s *State, i int) { s.C[i] = 0 })
+	m.Invariant("InRange", func(s State) bool {
+		for _, v := range s.C {
+			if v < 0 || v > c.M {
+				return false
+			}
+		}
+		return true
+	})
+	return m.Build()
+}

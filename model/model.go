@@ -1,0 +1,176 @@
+package model
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Pos is a place in the user's source code where a definition was made.
+type Pos struct {
+	File string
+	Line int
+}
+
+// String renders the position as file:line, or "" when unknown.
+func (p Pos) String() string {
+	if p.File == "" {
+		return ""
+	}
+	return fmt.Sprintf("%s:%d", p.File, p.Line)
+}
+
+// Param describes one parameter of an action: its name and its finite domain,
+// like \E x \in S in TLA+. Values are the domain in the order the model gave
+// them; the n-th argument tuple of an action enumerates the domains in
+// mixed radix, the last parameter varying fastest.
+type Param struct {
+	Name   string
+	Type   string // Go type of the values, as fmt's %T prints it
+	Values []any
+}
+
+// Action is one kind of step of a model. For one choice of arguments the
+// effect is deterministic: all nondeterminism is in the choice of action and
+// arguments.
+//
+// The argument tuple is identified by a choice index in [0, Choices). The
+// closures receive states by pointer for speed; they must not modify *s.
+type Action[S any] struct {
+	Name   string
+	Params []Param
+	Pos    Pos
+
+	// Choices is the number of argument tuples: the product of the domain
+	// sizes, or 1 for an action without parameters.
+	Choices int
+
+	// Enabled reports whether the action's guard holds in s for the given
+	// argument tuple. It is never nil.
+	Enabled func(s *S, choice int) bool
+
+	// Effect turns next, which holds a private copy of the current state,
+	// into the successor state. It is never nil.
+	Effect func(next *S, choice int)
+
+	// Output, if not nil, is the output an implementation is expected to
+	// produce for the step, computed from the state before the step.
+	Output func(s *S, choice int) any
+}
+
+// Args returns the argument values of the given choice, in parameter order.
+func (a *Action[S]) Args(choice int) []any {
+	if len(a.Params) == 0 {
+		return nil
+	}
+	args := make([]any, len(a.Params))
+	for i := len(a.Params) - 1; i >= 0; i-- {
+		n := len(a.Params[i].Values)
+		args[i] = a.Params[i].Values[choice%n]
+		choice /= n
+	}
+	return args
+}
+
+// Label renders the action applied to a choice of arguments, like
+// Transfer("a", "b", 3).
+func (a *Action[S]) Label(choice int) string {
+	return Step{Action: a.Name, Args: a.Args(choice)}.String()
+}
+
+// Invariant is a named predicate that must hold in every reachable state.
+type Invariant[S any] struct {
+	Name  string
+	Pos   Pos
+	Check func(s *S) bool
+}
+
+// Property is a named predicate on a transition: the state before, the step
+// taken and the state after. It must hold for every reachable transition, like
+// [][P]_vars in TLA+.
+type Property[S any] struct {
+	Name  string
+	Pos   Pos
+	Check func(prev *S, step Step, next *S) bool
+}
+
+// Model is a state machine over the state type S. Package dsl builds and
+// validates models; the fields are exported so that explorers, generators and
+// tools can read them. A Model must not be modified once built.
+type Model[S any] struct {
+	// Name identifies the model in output, like TwoPhase.
+	Name string
+	// Consts are the constants the model was built with, by name.
+	Consts map[string]any
+	// Init holds the initial states; there is at least one.
+	Init []S
+	// Actions are the kinds of steps, in declaration order.
+	Actions []*Action[S]
+	// Invariants must hold in every reachable state.
+	Invariants []Invariant[S]
+	// Properties must hold for every reachable transition.
+	Properties []Property[S]
+	// Terminal, if not nil, marks states where having no enabled action
+	// is expected; elsewhere that is a deadlock.
+	Terminal func(s *S) bool
+	// View, if not nil, projects a state onto what an implementation is
+	// compared on. A nil View compares the whole state.
+	View func(s *S) any
+	// Codec fingerprints and copies states.
+	Codec *Codec[S]
+}
+
+// Action returns the action with the given name, or nil.
+func (m *Model[S]) Action(name string) *Action[S] {
+	for _, a := range m.Actions {
+		if a.Name == name {
+			return a
+		}
+	}
+	return nil
+}
+
+// ViewOf returns the view of s: m.View(s), or s itself when the model has no
+// view.
+func (m *Model[S]) ViewOf(s *S) any {
+	if m.View == nil {
+		return *s
+	}
+	return m.View(s)
+}
+
+// Step is one step of a trace: an action, its arguments and, when the model
+// declares one, the expected output.
+type Step struct {
+	Action string `json:"action"`
+	Args   []any  `json:"args,omitempty"`
+	Output any    `json:"output,omitempty"`
+}
+
+// String renders the step as Action(arg, ...), with strings quoted.
+func (s Step) String() string {
+	if len(s.Args) == 0 {
+		return s.Action
+	}
+	var b strings.Builder
+	b.WriteString(s.Action)
+	b.WriteByte('(')
+	for i, a := range s.Args {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		fmt.Fprintf(&b, "%#v", a)
+	}
+	b.WriteByte(')')
+	return b.String()
+}
+
+// Trace is a run of a model: the states it passes through and the steps
+// between them. len(States) == len(Steps)+1; Steps[i] leads from States[i] to
+// States[i+1].
+type Trace[S any] struct {
+	States []S    `json:"states"`
+	Steps  []Step `json:"steps"`
+}
+
+// Len returns the number of steps in the trace.
+func (t Trace[S]) Len() int { return len(t.Steps) }

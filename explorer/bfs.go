@@ -16,6 +16,31 @@ type rec struct {
 
 const noParent = math.MaxUint32
 
+// recBlock is the number of records in one block of a recStore.
+const recBlock = 1 << 16
+
+// recStore holds the records of all distinct states in fixed-size blocks,
+// so that it grows without copying.
+type recStore struct {
+	blocks [][]rec
+	n      int
+}
+
+// add appends a record and returns its index.
+func (s *recStore) add(r rec) uint32 {
+	if s.n%recBlock == 0 {
+		s.blocks = append(s.blocks, make([]rec, 0, recBlock))
+	}
+	b := &s.blocks[len(s.blocks)-1]
+	*b = append(*b, r)
+	s.n++
+	return uint32(s.n - 1)
+}
+
+func (s *recStore) at(i uint32) rec { return s.blocks[i/recBlock][i%recBlock] }
+
+func (s *recStore) bytes() int64 { return int64(len(s.blocks)) * recBlock * 8 }
+
 // chunkOut is what one worker found while expanding one chunk of a level.
 type chunkOut[S any] struct {
 	states []S
@@ -26,8 +51,8 @@ type chunkOut[S any] struct {
 
 func (r *run[S]) bfs() {
 	set := newFPSet(r.workers > 1)
-	var records []rec
-	defer func() { r.tableBytes = set.bytes() + int64(cap(records))*8 }()
+	records := &recStore{}
+	defer func() { r.tableBytes = set.bytes() + records.bytes() }()
 
 	w := newWorker(r)
 	var frontier []S
@@ -35,12 +60,11 @@ func (r *run[S]) bfs() {
 	codec := r.m.Codec
 	for i := range r.m.Init {
 		s := codec.Clone(&r.m.Init[i])
-		f := w.initState(&s, uint32(len(records)), set)
+		f := w.initState(&s, uint32(records.n), set)
 		if f == nil && !w.isNew {
 			continue
 		}
-		idx := uint32(len(records))
-		records = append(records, rec{parent: noParent, id: uint32(i)})
+		idx := records.add(rec{parent: noParent, id: uint32(i)})
 		r.distinct.Add(1)
 		if f != nil {
 			f.at = idx
@@ -53,9 +77,14 @@ func (r *run[S]) bfs() {
 	r.merge(w)
 	r.reserved.Store(r.distinct.Load())
 
-	for depth := 0; len(frontier) > 0; depth++ {
+	level := []segment[S]{{states: frontier, idx: fidx}}
+	for depth := 0; len(level) > 0; depth++ {
 		r.depth.Store(int64(depth))
-		r.queue.Store(int64(len(frontier)))
+		total := 0
+		for _, sg := range level {
+			total += len(sg.states)
+		}
+		r.queue.Store(int64(total))
 		if r.opts.MaxDepth > 0 && depth >= r.opts.MaxDepth {
 			r.reason = DepthLimit
 			return
@@ -63,11 +92,10 @@ func (r *run[S]) bfs() {
 		if r.stopped() {
 			return
 		}
-		outs := r.level(frontier, fidx, set)
-		var next []S
-		var nidx []uint32
+		outs := r.level(level, set)
+		var next []segment[S]
 		var best *found
-		expanded := 0
+		expanded, found := 0, 0
 		for _, o := range outs {
 			if o == nil {
 				continue
@@ -76,21 +104,25 @@ func (r *run[S]) bfs() {
 			if o.found != nil && (best == nil || o.found.key < best.key) {
 				best = o.found
 			}
-			for i := range o.states {
-				nidx = append(nidx, uint32(len(records)))
-				records = append(records, o.recs[i])
+			if len(o.states) == 0 {
+				continue
 			}
-			next = append(next, o.states...)
+			sg := segment[S]{states: o.states, idx: make([]uint32, len(o.states))}
+			for i := range o.states {
+				sg.idx[i] = records.add(o.recs[i])
+			}
+			found += len(o.states)
+			next = append(next, sg)
 		}
 		if best != nil {
 			r.reportBFS(records, best)
 			return
 		}
-		if len(next) > 0 {
+		if found > 0 {
 			r.depth.Store(int64(depth + 1))
 		}
-		r.queue.Store(int64(len(frontier) - expanded + len(next)))
-		frontier, fidx = next, nidx
+		r.queue.Store(int64(total - expanded + found))
+		level = next
 		if r.stopped() {
 			return
 		}
@@ -98,33 +130,61 @@ func (r *run[S]) bfs() {
 	r.queue.Store(0)
 }
 
+// segment is a part of a BFS level: states and their record indices.
+type segment[S any] struct {
+	states []S
+	idx    []uint32
+}
+
 // level expands one BFS level with r.workers goroutines and returns the
-// chunk outputs in frontier order.
-func (r *run[S]) level(frontier []S, fidx []uint32, set *fpSet) []*chunkOut[S] {
-	size := len(frontier) / (r.workers * 8)
-	size = min(max(size, 64), 4096)
-	nchunks := (len(frontier) + size - 1) / size
-	outs := make([]*chunkOut[S], nchunks)
+// chunk outputs in level order.
+func (r *run[S]) level(level []segment[S], set *fpSet) []*chunkOut[S] {
+	total := 0
+	for _, sg := range level {
+		total += len(sg.states)
+	}
+	size := min(max(total/(r.workers*8), 64), 4096)
+	// chunks: (segment, lo, hi), in level order.
+	type chunk struct{ seg, lo, hi, pos int }
+	var chunks []chunk
+	pos := 0
+	for si, sg := range level {
+		for lo := 0; lo < len(sg.states); lo += size {
+			hi := min(lo+size, len(sg.states))
+			chunks = append(chunks, chunk{si, lo, hi, pos})
+			pos += hi - lo
+		}
+	}
+	outs := make([]*chunkOut[S], len(chunks))
 	var nextChunk atomic.Int64
 	work := func(w *worker[S]) {
 		for {
 			ci := int(nextChunk.Add(1) - 1)
-			if ci >= nchunks || r.stopped() {
+			if ci >= len(chunks) || r.stopped() {
 				break
 			}
-			lo, hi := ci*size, min((ci+1)*size, len(frontier))
+			ch := chunks[ci]
+			sg := &level[ch.seg]
 			out := &chunkOut[S]{}
-			for i := lo; i < hi; i++ {
+			for i := ch.lo; i < ch.hi; i++ {
 				if r.stopped() {
 					break
 				}
-				if f := w.expandBFS(&frontier[i], fidx[i], int64(i), set, out); f != nil {
+				out.done++
+				if f := w.expandBFS(&sg.states[i], sg.idx[i], int64(ch.pos+i-ch.lo), set, out); f != nil {
+					// Successors still in the batch come first.
+					if g := w.flushBFS(set, out); g != nil && g.key < f.key {
+						f = g
+					}
 					out.found = f
-					r.halt(stopViolation)
-					out.done++
 					break
 				}
-				out.done++
+			}
+			if out.found == nil {
+				out.found = w.flushBFS(set, out)
+			}
+			if out.found != nil {
+				r.halt(stopViolation)
 			}
 			outs[ci] = out
 			r.distinct.Add(int64(len(out.states)))
@@ -132,7 +192,7 @@ func (r *run[S]) level(frontier []S, fidx []uint32, set *fpSet) []*chunkOut[S] {
 		}
 		r.merge(w)
 	}
-	if r.workers == 1 || nchunks == 1 {
+	if r.workers == 1 || len(chunks) == 1 {
 		work(newWorker(r))
 		return outs
 	}
@@ -170,8 +230,25 @@ func (w *worker[S]) initState(s *S, at uint32, set *fpSet) (f *found) {
 	return nil
 }
 
-// expandBFS computes the successors of s (record index at, frontier
-// position pos), adds the new ones to out and returns the first violation.
+// batchSize is the number of successors a BFS worker computes before it
+// looks them up in the fingerprint set. Looking up a batch lets the CPU
+// fetch the set's slots for all of them at once instead of waiting for each
+// cache miss in turn.
+const batchSize = 32
+
+// pending is a successor waiting in a worker's batch. own holds the buffers
+// the worker allocated for the slot, reused until a successor is kept.
+type pending[S any] struct {
+	s, own S
+	fp     uint64
+	at     uint32
+	id     uint32
+	key    int64
+}
+
+// expandBFS computes the successors of s (record index at, level position
+// pos) into the worker's batch, flushing it into out when full, and returns
+// the first violation.
 func (w *worker[S]) expandBFS(s *S, at uint32, pos int64, set *fpSet, out *chunkOut[S]) (f *found) {
 	r := w.r
 	key := pos * int64(r.ids+1)
@@ -182,7 +259,6 @@ func (w *worker[S]) expandBFS(s *S, at uint32, pos int64, set *fpSet, out *chunk
 	}()
 	codec := r.m.Codec
 	purity := r.opts.CheckPurity
-	limit := r.opts.MaxStates
 	var fp0 uint64
 	if purity {
 		w.phase = inFingerprint
@@ -207,33 +283,27 @@ func (w *worker[S]) expandBFS(s *S, at uint32, pos int64, set *fpSet, out *chunk
 			w.fired[id]++
 			w.trans++
 			w.phase = inEffect
-			next := codec.Clone(s)
-			a.Effect(&next, c)
+			p := &w.batch[w.nb]
+			codec.CloneInto(&p.s, &p.own, s)
+			p.own = p.s
+			a.Effect(&p.s, c)
 			if purity {
 				if f := w.impure(s, fp0, id, at, key+int64(id)); f != nil {
 					return f
 				}
 			}
-			if name, ok := w.checkProperties(s, id, &next); !ok {
+			if name, ok := w.checkProperties(s, id, &p.s); !ok {
 				return &found{kind: PropertyKind, name: name, at: at, id: id, key: key + int64(id),
 					msg: "property " + name + " is false for step " + a.Label(c)}
 			}
 			w.phase = inFingerprint
-			var fp uint64
-			fp, w.buf = codec.Fingerprint(w.buf, &next)
-			if !set.insert(fp) {
-				continue
+			p.fp, w.buf = codec.Fingerprint(w.buf, &p.s)
+			p.at, p.id, p.key = at, uint32(id), key+int64(id)
+			if w.nb++; w.nb == batchSize {
+				if f := w.flushBFS(set, out); f != nil {
+					return f
+				}
 			}
-			if limit > 0 && r.reserved.Add(1) > limit {
-				r.halt(StateLimit)
-				return nil
-			}
-			if name, ok := w.checkInvariants(&next); !ok {
-				return &found{kind: InvariantKind, name: name, at: at, id: id, key: key + int64(id),
-					msg: "invariant " + name + " is false"}
-			}
-			out.states = append(out.states, next)
-			out.recs = append(out.recs, rec{parent: at, id: uint32(id)})
 		}
 	}
 	if enabled == 0 && !r.opts.NoDeadlock && !w.terminal(s) {
@@ -243,16 +313,59 @@ func (w *worker[S]) expandBFS(s *S, at uint32, pos int64, set *fpSet, out *chunk
 	return nil
 }
 
+// flushBFS looks up the batched successors in the set, checks the new ones'
+// invariants and moves them to out. It returns the first violation.
+func (w *worker[S]) flushBFS(set *fpSet, out *chunkOut[S]) (f *found) {
+	r := w.r
+	n := w.nb
+	w.nb = 0
+	var p *pending[S]
+	defer func() {
+		if v := recover(); v != nil {
+			f = w.recovered(v, p.at, p.key)
+			f.id = int(p.id)
+		}
+	}()
+	if !set.locked {
+		var sink uint64
+		for i := range n {
+			sink += set.peek(w.batch[i].fp)
+		}
+		w.sink += sink
+	}
+	limit := r.opts.MaxStates
+	var zero S
+	for i := range n {
+		p = &w.batch[i]
+		if !set.insert(p.fp) {
+			continue
+		}
+		if limit > 0 && r.reserved.Add(1) > limit {
+			r.halt(StateLimit)
+			return nil
+		}
+		w.id = int(p.id)
+		if name, ok := w.checkInvariants(&p.s); !ok {
+			return &found{kind: InvariantKind, name: name, at: p.at, id: int(p.id), key: p.key,
+				msg: "invariant " + name + " is false"}
+		}
+		out.states = append(out.states, p.s)
+		out.recs = append(out.recs, rec{parent: p.at, id: p.id})
+		p.own = zero
+	}
+	return nil
+}
+
 // reportBFS rebuilds the trace of f from the parent records and reports it.
-func (r *run[S]) reportBFS(records []rec, f *found) {
+func (r *run[S]) reportBFS(records *recStore, f *found) {
 	var ids []int
 	i := f.at
-	for records[i].parent != noParent {
-		ids = append(ids, int(records[i].id))
-		i = records[i].parent
+	for records.at(i).parent != noParent {
+		ids = append(ids, int(records.at(i).id))
+		i = records.at(i).parent
 	}
 	for l, h := 0, len(ids)-1; l < h; l, h = l+1, h-1 {
 		ids[l], ids[h] = ids[h], ids[l]
 	}
-	r.reportPath(int(records[i].id), ids, f)
+	r.reportPath(int(records.at(i).id), ids, f)
 }

@@ -39,6 +39,9 @@ type worker[S any] struct {
 	guardFalse []int64
 	trans      int64
 	isNew      bool
+	batch      []pending[S] // BFS successors waiting for the set
+	nb         int
+	sink       uint64 // keeps the set's prefetching loads alive
 
 	// what user code is running
 	phase phase
@@ -47,7 +50,8 @@ type worker[S any] struct {
 }
 
 func newWorker[S any](r *run[S]) *worker[S] {
-	return &worker[S]{r: r, buf: make([]byte, 0, 256), fired: make([]int64, r.ids), guardFalse: make([]int64, len(r.acts))}
+	return &worker[S]{r: r, buf: make([]byte, 0, 256), fired: make([]int64, r.ids), guardFalse: make([]int64, len(r.acts)),
+		batch: make([]pending[S], batchSize)}
 }
 
 // recovered turns a recovered panic value into a violation at the current

@@ -100,6 +100,27 @@ func buildCloner(t reflect.Type, seen map[reflect.Type]*cloneFn) (cloneFn, error
 			return nil, err
 		}
 		size := t.Elem().Size()
+		if elem == nil && noPointers(t.Elem()) {
+			// One allocation, no reflection: the GC does not look inside
+			// pointer-free memory, so any 8-aligned block will do.
+			self = func(dst, src unsafe.Pointer) {
+				s := (*sliceHeader)(src)
+				if s.data == nil {
+					return
+				}
+				n := uintptr(s.len) * size
+				words := make([]uint64, (n+7)/8)
+				var data unsafe.Pointer
+				if len(words) > 0 {
+					data = unsafe.Pointer(&words[0])
+					copy(unsafe.Slice((*byte)(data), n), unsafe.Slice((*byte)(s.data), n))
+				} else {
+					data = s.data // zero-size: share the non-nil zero pointer
+				}
+				*(*sliceHeader)(dst) = sliceHeader{data: data, len: s.len, cap: s.len}
+			}
+			return self, nil
+		}
 		self = func(dst, src unsafe.Pointer) {
 			s := reflect.NewAt(t, src).Elem()
 			if s.IsNil() {
@@ -228,4 +249,25 @@ func fastMapCloner(t reflect.Type) cloneFn {
 
 func cloneMap[M ~map[K]V, K comparable, V any](dst, src unsafe.Pointer) {
 	*(*M)(dst) = maps.Clone(*(*M)(src))
+}
+
+// noPointers reports whether t's memory holds no pointers, so it may be
+// copied byte by byte and allocated untyped.
+func noPointers(t reflect.Type) bool {
+	switch t.Kind() {
+	case reflect.Bool, reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr,
+		reflect.Float32, reflect.Float64, reflect.Complex64, reflect.Complex128:
+		return true
+	case reflect.Array:
+		return t.Len() == 0 || noPointers(t.Elem())
+	case reflect.Struct:
+		for i := range t.NumField() {
+			if !noPointers(t.Field(i).Type) {
+				return false
+			}
+		}
+		return true
+	}
+	return false
 }

@@ -29,6 +29,7 @@ type Codec[S any] struct {
 	enc       encFn
 	key       func(dst []byte, s *S) []byte
 	clone     cloneFn
+	into      intoFn
 	userClone func(s *S) S
 }
 
@@ -73,6 +74,7 @@ func CodecFor[S any]() (*Codec[S], error) {
 			return nil, fmt.Errorf("state type %v: %w", t, err)
 		}
 		c.clone = cl
+		c.into = buildInto(t, cl)
 	}
 	actual, _ := codecs.LoadOrStore(t, c)
 	return actual.(*Codec[S]), nil
@@ -83,9 +85,7 @@ func (c *Codec[S]) Append(dst []byte, s *S) []byte {
 	if c.key != nil {
 		return c.key(dst, s)
 	}
-	e := encState{buf: dst}
-	c.enc(&e, unsafe.Pointer(s))
-	return e.buf
+	return c.enc(dst, unsafe.Pointer(s))
 }
 
 // Fingerprint returns the fingerprint of *s. buf is scratch space; the

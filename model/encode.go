@@ -11,14 +11,8 @@ import (
 	"unsafe"
 )
 
-// encState is the scratch of one encoding: the output buffer and space for
-// sorting map entries. It is not shared between goroutines.
-type encState struct {
-	buf []byte
-}
-
-// encFn appends the encoding of the value at p to e.buf.
-type encFn func(e *encState, p unsafe.Pointer)
+// encFn appends the encoding of the value at p to b.
+type encFn func(b []byte, p unsafe.Pointer) []byte
 
 var encoders sync.Map // reflect.Type -> encFn
 
@@ -59,8 +53,8 @@ func raw(t reflect.Type) bool {
 }
 
 func rawEncoder(size uintptr) encFn {
-	return func(e *encState, p unsafe.Pointer) {
-		e.buf = append(e.buf, unsafe.Slice((*byte)(p), size)...)
+	return func(b []byte, p unsafe.Pointer) []byte {
+		return append(b, unsafe.Slice((*byte)(p), size)...)
 	}
 }
 
@@ -68,54 +62,59 @@ func rawEncoder(size uintptr) encFn {
 // pointer, slice and map element types of recursive types.
 func buildEncoder(t reflect.Type, seen map[reflect.Type]*encFn) (encFn, error) {
 	if f, ok := seen[t]; ok {
-		return func(e *encState, p unsafe.Pointer) { (*f)(e, p) }, nil
+		return func(b []byte, p unsafe.Pointer) []byte { return (*f)(b, p) }, nil
 	}
 	if raw(t) && t.Size() > 0 {
 		return rawEncoder(t.Size()), nil
 	}
 	switch t.Kind() {
 	case reflect.Float32:
-		return func(e *encState, p unsafe.Pointer) {
+		return func(b []byte, p unsafe.Pointer) []byte {
 			f := *(*float32)(p)
 			if f == 0 {
 				f = 0
 			} else if f != f {
 				f = float32(math.NaN())
 			}
-			e.buf = binary.LittleEndian.AppendUint32(e.buf, math.Float32bits(f))
+			b = binary.LittleEndian.AppendUint32(b, math.Float32bits(f))
+			return b
 		}, nil
 	case reflect.Float64:
-		return func(e *encState, p unsafe.Pointer) { e.buf = appendFloat64(e.buf, *(*float64)(p)) }, nil
+		return func(b []byte, p unsafe.Pointer) []byte { return appendFloat64(b, *(*float64)(p)) }, nil
 	case reflect.Complex64:
-		return func(e *encState, p unsafe.Pointer) {
+		return func(b []byte, p unsafe.Pointer) []byte {
 			c := *(*complex64)(p)
-			e.buf = appendFloat64(appendFloat64(e.buf, float64(real(c))), float64(imag(c)))
+			b = appendFloat64(appendFloat64(b, float64(real(c))), float64(imag(c)))
+			return b
 		}, nil
 	case reflect.Complex128:
-		return func(e *encState, p unsafe.Pointer) {
+		return func(b []byte, p unsafe.Pointer) []byte {
 			c := *(*complex128)(p)
-			e.buf = appendFloat64(appendFloat64(e.buf, real(c)), imag(c))
+			b = appendFloat64(appendFloat64(b, real(c)), imag(c))
+			return b
 		}, nil
 	case reflect.String:
-		return func(e *encState, p unsafe.Pointer) {
+		return func(b []byte, p unsafe.Pointer) []byte {
 			s := *(*string)(p)
-			e.buf = binary.AppendUvarint(e.buf, uint64(len(s)))
-			e.buf = append(e.buf, s...)
+			b = binary.AppendUvarint(b, uint64(len(s)))
+			b = append(b, s...)
+			return b
 		}, nil
 	case reflect.Array:
 		n := t.Len()
 		if n == 0 {
-			return func(*encState, unsafe.Pointer) {}, nil
+			return func(b []byte, _ unsafe.Pointer) []byte { return b }, nil
 		}
 		elem, err := buildEncoder(t.Elem(), seen)
 		if err != nil {
 			return nil, err
 		}
 		size := t.Elem().Size()
-		return func(e *encState, p unsafe.Pointer) {
+		return func(b []byte, p unsafe.Pointer) []byte {
 			for i := range n {
-				elem(e, unsafe.Add(p, uintptr(i)*size))
+				b = elem(b, unsafe.Add(p, uintptr(i)*size))
 			}
+			return b
 		}, nil
 	case reflect.Struct:
 		type field struct {
@@ -134,10 +133,11 @@ func buildEncoder(t reflect.Type, seen map[reflect.Type]*encFn) (encFn, error) {
 			}
 			fields = append(fields, field{f.Offset, enc})
 		}
-		return func(e *encState, p unsafe.Pointer) {
+		return func(b []byte, p unsafe.Pointer) []byte {
 			for _, f := range fields {
-				f.enc(e, unsafe.Add(p, f.off))
+				b = f.enc(b, unsafe.Add(p, f.off))
 			}
+			return b
 		}, nil
 	case reflect.Slice:
 		var self encFn
@@ -146,12 +146,13 @@ func buildEncoder(t reflect.Type, seen map[reflect.Type]*encFn) (encFn, error) {
 		et := t.Elem()
 		if raw(et) {
 			size := et.Size()
-			self = func(e *encState, p unsafe.Pointer) {
+			self = func(b []byte, p unsafe.Pointer) []byte {
 				n := (*sliceHeader)(p).len
-				e.buf = binary.AppendUvarint(e.buf, uint64(n))
+				b = binary.AppendUvarint(b, uint64(n))
 				if n > 0 {
-					e.buf = append(e.buf, unsafe.Slice((*byte)((*sliceHeader)(p).data), uintptr(n)*size)...)
+					b = append(b, unsafe.Slice((*byte)((*sliceHeader)(p).data), uintptr(n)*size)...)
 				}
+				return b
 			}
 			return self, nil
 		}
@@ -160,12 +161,13 @@ func buildEncoder(t reflect.Type, seen map[reflect.Type]*encFn) (encFn, error) {
 			return nil, err
 		}
 		size := et.Size()
-		self = func(e *encState, p unsafe.Pointer) {
+		self = func(b []byte, p unsafe.Pointer) []byte {
 			h := (*sliceHeader)(p)
-			e.buf = binary.AppendUvarint(e.buf, uint64(h.len))
+			b = binary.AppendUvarint(b, uint64(h.len))
 			for i := range h.len {
-				elem(e, unsafe.Add(h.data, uintptr(i)*size))
+				b = elem(b, unsafe.Add(h.data, uintptr(i)*size))
 			}
+			return b
 		}
 		return self, nil
 	case reflect.Pointer:
@@ -176,14 +178,15 @@ func buildEncoder(t reflect.Type, seen map[reflect.Type]*encFn) (encFn, error) {
 		if err != nil {
 			return nil, err
 		}
-		self = func(e *encState, p unsafe.Pointer) {
+		self = func(b []byte, p unsafe.Pointer) []byte {
 			q := *(*unsafe.Pointer)(p)
 			if q == nil {
-				e.buf = append(e.buf, 0)
-				return
+				b = append(b, 0)
+				return b
 			}
-			e.buf = append(e.buf, 1)
-			elem(e, q)
+			b = append(b, 1)
+			b = elem(b, q)
+			return b
 		}
 		return self, nil
 	case reflect.Map:
@@ -201,11 +204,11 @@ func buildEncoder(t reflect.Type, seen map[reflect.Type]*encFn) (encFn, error) {
 		self = mapEncoder(t, kenc, venc)
 		return self, nil
 	case reflect.Interface:
-		return func(e *encState, p unsafe.Pointer) {
+		return func(b []byte, p unsafe.Pointer) []byte {
 			v := reflect.NewAt(t, p).Elem()
 			if v.IsNil() {
-				e.buf = append(e.buf, 0)
-				return
+				b = append(b, 0)
+				return b
 			}
 			d := v.Elem()
 			dt := d.Type()
@@ -214,12 +217,13 @@ func buildEncoder(t reflect.Type, seen map[reflect.Type]*encFn) (encFn, error) {
 				panic(fmt.Sprintf("mbt: cannot fingerprint a %v stored in an interface of a state: %v", dt, err))
 			}
 			name := dt.PkgPath() + "." + dt.String()
-			e.buf = append(e.buf, 1)
-			e.buf = binary.AppendUvarint(e.buf, uint64(len(name)))
-			e.buf = append(e.buf, name...)
+			b = append(b, 1)
+			b = binary.AppendUvarint(b, uint64(len(name)))
+			b = append(b, name...)
 			c := reflect.New(dt)
 			c.Elem().Set(d)
-			enc(e, c.UnsafePointer())
+			b = enc(b, c.UnsafePointer())
+			return b
 		}, nil
 	}
 	return nil, fmt.Errorf("a %v (kind %v) cannot be part of a state; states must be data", t, t.Kind())
@@ -246,62 +250,66 @@ func mapEncoder(t reflect.Type, kenc, venc encFn) encFn {
 	// Fast paths for common map types: no reflection per entry.
 	switch basicMap(t) {
 	case reflect.TypeFor[map[string]string]():
-		return func(e *encState, p unsafe.Pointer) {
+		return func(b []byte, p unsafe.Pointer) []byte {
 			m := *(*map[string]string)(p)
-			e.buf = binary.AppendUvarint(e.buf, uint64(len(m)))
+			b = binary.AppendUvarint(b, uint64(len(m)))
 			for _, k := range sortedKeys(m) {
-				e.buf = appendString(appendString(e.buf, k), m[k])
+				b = appendString(appendString(b, k), m[k])
 			}
+			return b
 		}
 	case reflect.TypeFor[map[string]bool]():
-		return func(e *encState, p unsafe.Pointer) {
+		return func(b []byte, p unsafe.Pointer) []byte {
 			m := *(*map[string]bool)(p)
-			e.buf = binary.AppendUvarint(e.buf, uint64(len(m)))
+			b = binary.AppendUvarint(b, uint64(len(m)))
 			for _, k := range sortedKeys(m) {
-				e.buf = append(appendString(e.buf, k), b2u(m[k]))
+				b = append(appendString(b, k), b2u(m[k]))
 			}
+			return b
 		}
 	case reflect.TypeFor[map[string]int]():
-		return func(e *encState, p unsafe.Pointer) {
+		return func(b []byte, p unsafe.Pointer) []byte {
 			m := *(*map[string]int)(p)
-			e.buf = binary.AppendUvarint(e.buf, uint64(len(m)))
+			b = binary.AppendUvarint(b, uint64(len(m)))
 			for _, k := range sortedKeys(m) {
-				e.buf = binary.LittleEndian.AppendUint64(appendString(e.buf, k), uint64(m[k]))
+				b = binary.LittleEndian.AppendUint64(appendString(b, k), uint64(m[k]))
 			}
+			return b
 		}
 	}
-	return func(e *encState, p unsafe.Pointer) {
+	return func(b []byte, p unsafe.Pointer) []byte {
 		m := reflect.NewAt(t, p).Elem()
 		n := m.Len()
-		e.buf = binary.AppendUvarint(e.buf, uint64(n))
+		b = binary.AppendUvarint(b, uint64(n))
 		if n == 0 {
-			return
+			return b
 		}
 		// Encode every entry into a private buffer, remember where each key
 		// and value lies, then append them in key order.
 		type entry struct{ k0, k1, v1 int }
-		sub := encState{buf: make([]byte, 0, 16*n)}
+		sub := make([]byte, 0, 16*n)
 		entries := make([]entry, 0, n)
 		kp := reflect.New(t.Key())
 		vp := reflect.New(t.Elem())
 		it := m.MapRange()
 		for it.Next() {
 			var en entry
-			en.k0 = len(sub.buf)
+			en.k0 = len(sub)
 			kp.Elem().SetIterKey(it)
-			kenc(&sub, kp.UnsafePointer())
-			en.k1 = len(sub.buf)
+			sub = kenc(sub, kp.UnsafePointer())
+			en.k1 = len(sub)
 			vp.Elem().SetIterValue(it)
-			venc(&sub, vp.UnsafePointer())
-			en.v1 = len(sub.buf)
+			sub = venc(sub, vp.UnsafePointer())
+			en.v1 = len(sub)
 			entries = append(entries, en)
 		}
 		slices.SortFunc(entries, func(a, b entry) int {
-			return bytes.Compare(sub.buf[a.k0:a.k1], sub.buf[b.k0:b.k1])
+			return bytes.Compare(sub[a.k0:a.k1], sub[b.k0:b.k1])
 		})
 		for _, en := range entries {
-			e.buf = append(e.buf, sub.buf[en.k0:en.v1]...)
+			b = append(b, sub[en.k0:en.v1]...)
 		}
+		return b
 	}
 }
 

@@ -2,6 +2,7 @@ package twophase
 
 import (
 	"context"
+	"slices"
 	"testing"
 
 	"github.com/mbtgo/mbt/explorer"
@@ -11,8 +12,8 @@ import (
 // (TwoPhaseOK.out.txt for 3 RMs).
 func TestModel_MatchesTLC(t *testing.T) {
 	tests := []struct {
-		rm                    int
-		distinct, generated   int64
+		rm                  int
+		distinct, generated int64
 	}{
 		{3, 288, 1146},
 		{4, 1568, 8258},
@@ -35,6 +36,34 @@ func TestModel_MatchesTLC(t *testing.T) {
 				t.Errorf("RM=%d workers=%d: %d distinct, %d generated; TLC: %d, %d", tt.rm, workers,
 					res.Stats.Distinct, res.Stats.Transitions+1, tt.distinct, tt.generated)
 			}
+		}
+	}
+}
+
+// Reference: TwoPhase.tla with Buggy = TRUE, invariant Consistent. TLC's
+// counterexample (TwoPhase.out.txt, 3 RMs) has 8 states: 7 steps. Shortest
+// paths are not unique and the explorer orders actions differently from
+// TLC's Next, so only the length and the final state are compared.
+func TestModel_BuggyShortest(t *testing.T) {
+	m, err := Model(Config{RM: 3, Buggy: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, workers := range []int{1, 2} {
+		res, err := explorer.Explore(t.Context(), m, explorer.Options{Workers: workers})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Status != explorer.Violated || len(res.Violations) != 1 {
+			t.Fatalf("workers=%d: status %v with %d violations, want one violation", workers, res.Status, len(res.Violations))
+		}
+		v := res.Violations[0]
+		if v.Kind != explorer.InvariantKind || v.Name != "Consistent" || v.Trace.Len() != 7 {
+			t.Fatalf("workers=%d: got %v, want invariant Consistent violated after 7 steps", workers, v)
+		}
+		last := v.Trace.States[len(v.Trace.States)-1].RMState
+		if !slices.Contains(last, Committed) || !slices.Contains(last, Aborted) {
+			t.Errorf("workers=%d: final rmState %v has not both committed and aborted", workers, last)
 		}
 	}
 }

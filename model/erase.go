@@ -39,6 +39,9 @@ type ActionInfo struct {
 	Name   string
 	Params []Param
 	Pos    Pos
+	// HasOutput says whether the model declares an expected output for the
+	// action's steps.
+	HasOutput bool
 }
 
 // Transition is an enabled step and the state it leads to.
@@ -58,7 +61,7 @@ func (e erased[S]) StateType() reflect.Type { return reflect.TypeFor[S]() }
 func (e erased[S]) Actions() []ActionInfo {
 	out := make([]ActionInfo, len(e.m.Actions))
 	for i, a := range e.m.Actions {
-		out[i] = ActionInfo{Name: a.Name, Params: a.Params, Pos: a.Pos}
+		out[i] = ActionInfo{Name: a.Name, Params: a.Params, Pos: a.Pos, HasOutput: a.Output != nil}
 	}
 	return out
 }

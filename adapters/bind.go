@@ -1,0 +1,204 @@
+package adapters
+
+import (
+	"context"
+	"fmt"
+	"reflect"
+	"sort"
+	"strings"
+
+	"github.com/hashicorp/go-multierror"
+	"github.com/mbtgo/mbt/internal/suggest"
+	"github.com/mbtgo/mbt/model"
+)
+
+// Resetter is the method every adapter has: bring the implementation back
+// to the model's initial state.
+type Resetter interface {
+	Reset(ctx context.Context) error
+}
+
+// ErrNotImplemented is what scaffolded adapter methods return until the user
+// fills them in.
+var ErrNotImplemented = fmt.Errorf("adapters: not implemented")
+
+// Binding is an adapter checked against a model: for each action, the method
+// that performs it.
+type Binding struct {
+	impl    any
+	reset   func(context.Context) error
+	view    reflect.Value
+	actions map[string]*boundAction
+}
+
+type boundAction struct {
+	name   string
+	method reflect.Value
+	params []reflect.Type
+	hasOut bool // the method returns an output before its error
+}
+
+var (
+	ctxType = reflect.TypeFor[context.Context]()
+	errType = reflect.TypeFor[error]()
+)
+
+// Bind checks impl against the contract of m (see the package doc) and
+// returns the binding. The error lists every mismatch, each naming the
+// action and what the method should look like.
+func Bind(m model.Machine, impl any) (*Binding, error) {
+	if impl == nil {
+		return nil, fmt.Errorf("adapters: bind model %s: adapter is nil", m.Name())
+	}
+	v := reflect.ValueOf(impl)
+	t := v.Type()
+	b := &Binding{impl: impl, actions: map[string]*boundAction{}}
+	var errs []string
+	var methods []string
+	for i := range t.NumMethod() {
+		methods = append(methods, t.Method(i).Name)
+	}
+	missing := func(name string) string {
+		msg := fmt.Sprintf("%v has no method %s", t, name)
+		if s := suggest.Closest(name, methods); s != "" {
+			msg += fmt.Sprintf(" (did you mean %s?)", s)
+		}
+		return msg
+	}
+	if r, ok := impl.(Resetter); ok {
+		b.reset = r.Reset
+	} else {
+		errs = append(errs, missing("Reset")+"; want Reset(ctx context.Context) error")
+	}
+	if mv := v.MethodByName("View"); mv.IsValid() {
+		mt := mv.Type()
+		if mt.NumIn() != 1 || mt.In(0) != ctxType || mt.NumOut() != 2 || mt.Out(1) != errType {
+			errs = append(errs, fmt.Sprintf("method View is %v; want View(ctx context.Context) (V, error)", mt))
+		} else {
+			b.view = mv
+		}
+	} else {
+		errs = append(errs, missing("View")+"; want View(ctx context.Context) (V, error)")
+	}
+	for _, a := range m.Actions() {
+		want := wantSignature(a)
+		mv := v.MethodByName(a.Name)
+		if !mv.IsValid() {
+			errs = append(errs, fmt.Sprintf("action %s: %s; want %s", a.Name, missing(a.Name), want))
+			continue
+		}
+		mt := mv.Type()
+		ba := &boundAction{name: a.Name, method: mv}
+		ok := mt.NumIn() == len(a.Params)+1 && mt.In(0) == ctxType
+		for i, p := range a.Params {
+			pt := paramType(p)
+			ba.params = append(ba.params, pt)
+			if ok && mt.In(i+1) != pt {
+				ok = false
+			}
+		}
+		switch {
+		case mt.NumOut() == 1 && mt.Out(0) == errType:
+			if a.HasOutput {
+				ok = false
+			}
+		case mt.NumOut() == 2 && mt.Out(1) == errType:
+			ba.hasOut = true
+		default:
+			ok = false
+		}
+		if !ok {
+			errs = append(errs, fmt.Sprintf("action %s: method is %s%s; want %s", a.Name, a.Name, strings.TrimPrefix(mt.String(), "func"), want))
+			continue
+		}
+		b.actions[a.Name] = ba
+	}
+	if len(errs) > 0 {
+		sort.Strings(errs)
+		var merr *multierror.Error
+		for _, e := range errs {
+			merr = multierror.Append(merr, fmt.Errorf("%s", e))
+		}
+		merr.ErrorFormat = func(es []error) string {
+			var sb strings.Builder
+			fmt.Fprintf(&sb, "adapters: %v does not implement model %s (%d problems):", t, m.Name(), len(es))
+			for _, e := range es {
+				sb.WriteString("\n\t" + e.Error())
+			}
+			return sb.String()
+		}
+		return nil, merr
+	}
+	return b, nil
+}
+
+// paramType is the Go type of a parameter's values.
+func paramType(p model.Param) reflect.Type {
+	if len(p.Values) == 0 || p.Values[0] == nil {
+		return reflect.TypeFor[any]()
+	}
+	return reflect.TypeOf(p.Values[0])
+}
+
+// wantSignature renders the method an action needs.
+func wantSignature(a model.ActionInfo) string {
+	var sb strings.Builder
+	sb.WriteString(a.Name + "(ctx context.Context")
+	for _, p := range a.Params {
+		fmt.Fprintf(&sb, ", %s %v", p.Name, paramType(p))
+	}
+	sb.WriteString(")")
+	if a.HasOutput {
+		sb.WriteString(" (Out, error)")
+	} else {
+		sb.WriteString(" error")
+	}
+	return sb.String()
+}
+
+// Impl returns the bound adapter.
+func (b *Binding) Impl() any { return b.impl }
+
+// Reset calls the adapter's Reset.
+func (b *Binding) Reset(ctx context.Context) error { return b.reset(ctx) }
+
+// View calls the adapter's View.
+func (b *Binding) View(ctx context.Context) (any, error) {
+	out := b.view.Call([]reflect.Value{reflect.ValueOf(ctx)})
+	err, _ := out[1].Interface().(error)
+	return out[0].Interface(), err
+}
+
+// Do performs step on the implementation and returns its output (nil when
+// the method returns only an error) and its error.
+func (b *Binding) Do(ctx context.Context, step model.Step) (any, error) {
+	ba := b.actions[step.Action]
+	if ba == nil {
+		return nil, fmt.Errorf("adapters: no bound action %q", step.Action)
+	}
+	if len(step.Args) != len(ba.params) {
+		return nil, fmt.Errorf("adapters: %s takes %d arguments, got %d", step.Action, len(ba.params), len(step.Args))
+	}
+	in := make([]reflect.Value, 1+len(step.Args))
+	in[0] = reflect.ValueOf(ctx)
+	for i, a := range step.Args {
+		av := reflect.ValueOf(a)
+		if !av.IsValid() {
+			av = reflect.Zero(ba.params[i])
+		}
+		if av.Type() != ba.params[i] {
+			if !av.Type().ConvertibleTo(ba.params[i]) || av.Kind() != ba.params[i].Kind() {
+				return nil, fmt.Errorf("adapters: %s: argument %d is a %v, want %v", step.Action, i+1, av.Type(), ba.params[i])
+			}
+			av = av.Convert(ba.params[i])
+		}
+		in[i+1] = av
+	}
+	out := ba.method.Call(in)
+	if !ba.hasOut {
+		err, _ := out[0].Interface().(error)
+		return nil, err
+	}
+	err, _ := out[1].Interface().(error)
+	return out[0].Interface(), err
+}

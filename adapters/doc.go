@@ -1,0 +1,51 @@
+// Package adapters is the contract between an mbt model and the real
+// implementation it describes, and the runner that drives one through the
+// other and compares them step by step.
+//
+// # The contract
+//
+// An adapter is any Go value with these methods:
+//
+//	Reset(ctx context.Context) error           // back to the model's initial state
+//	View(ctx context.Context) (V, error)       // the state as the model's View sees it
+//
+// and, for every action of the model, a method of the same name that takes a
+// context and the action's parameters with the same Go types, and returns an
+// error, or an output and an error:
+//
+//	// model: dsl.Action2(m, "Withdraw", acct, amt, ...).Returns(...)
+//	Withdraw(ctx context.Context, acct string, amt int) (int, error)
+//
+// A returned error means the implementation refused the step. [Bind] checks
+// the whole contract before anything runs and reports every mismatch at once,
+// with "did you mean" for near-miss names.
+//
+// # Steps and negative steps
+//
+// A [Step] is an action with arguments. A step whose guard is false in the
+// model is a negative step: the implementation must refuse it (return an
+// error) and its view must not change. Negative steps test the rejections
+// that most test suites forget: withdrawing more than the balance,
+// committing before every participant prepared.
+//
+// # The runner
+//
+// [Runner.Run] resets the implementation and drives a list of steps through
+// it and through the model. After each step it compares the output and the
+// view with the model's (go-cmp; see [Options.Cmp]), and on a mismatch reports
+// the step, the steps before it, a -model +impl diff of everything that
+// differs, and the command that reruns the test. It serves generated tests,
+// replayed traces, and [Check], which runs seeded random walks with
+// pgregory.net/rapid and shrinks a failure to a minimal sequence of steps.
+//
+// The text of failure messages is for people; do not depend on it being
+// stable.
+//
+// # Index
+//
+// Binding: [Bind], [Binding], [Resetter].
+//
+// Running: [NewRunner], [Runner], [Runner.Run], [Step], [Options], [TB].
+//
+// Random testing: [Check], [CheckOptions].
+package adapters

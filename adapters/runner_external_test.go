@@ -1,0 +1,202 @@
+package adapters_test
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/mbtgo/mbt/adapters"
+	"github.com/mbtgo/mbt/dsl"
+	"github.com/mbtgo/mbt/model"
+)
+
+var update = flag.Bool("update", false, "update golden files")
+
+// Account is a one-account ledger: the model of the wallet below.
+type Account struct{ Balance int }
+
+func accountModel(t testing.TB) *model.Model[Account] {
+	m := dsl.New[Account]("Wallet")
+	m.Init(Account{})
+	dsl.Action1(m, "Deposit", dsl.Range("amt", 1, 2),
+		func(s Account, amt int) bool { return s.Balance+amt <= 3 },
+		func(s *Account, amt int) { s.Balance += amt })
+	dsl.Action1(m, "Withdraw", dsl.Range("amt", 1, 2),
+		func(s Account, amt int) bool { return s.Balance >= amt },
+		func(s *Account, amt int) { s.Balance -= amt }).
+		Returns(func(s Account, amt int) any { return s.Balance - amt })
+	m.View(func(s Account) any { return s.Balance })
+	out, err := m.Build()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// wallet is the implementation under test, with switchable bugs.
+type wallet struct {
+	balance  int
+	overdraw bool // Withdraw allows going one below zero
+	cap4     bool // Deposit allows 4
+}
+
+func (w *wallet) Reset(context.Context) error { w.balance = 0; return nil }
+
+func (w *wallet) View(context.Context) (int, error) { return w.balance, nil }
+
+func (w *wallet) Deposit(_ context.Context, amt int) error {
+	limit := 3
+	if w.cap4 {
+		limit = 4
+	}
+	if w.balance+amt > limit {
+		return errors.New("over limit")
+	}
+	w.balance += amt
+	return nil
+}
+
+func (w *wallet) Withdraw(_ context.Context, amt int) (int, error) {
+	floor := 0
+	if w.overdraw {
+		floor = -1
+	}
+	if w.balance-amt < floor {
+		return 0, errors.New("insufficient funds")
+	}
+	w.balance -= amt
+	return w.balance, nil
+}
+
+// recorder is a TB that keeps the failure text.
+type recorder struct {
+	testing.TB
+	msg string
+}
+
+func (r *recorder) Helper()                           {}
+func (r *recorder) Fatalf(format string, args ...any) { r.msg = fmt.Sprintf(format, args...) }
+func (r *recorder) Name() string                      { return "TestWallet_Transitions" }
+
+// golden compares got with testdata/name. go-cmp randomly indents its diffs
+// with non-breaking spaces so that nobody depends on their exact text; they
+// are normalized here.
+func golden(t *testing.T, name, got string) {
+	t.Helper()
+	got = strings.ReplaceAll(got, "\u00a0", " ")
+	path := filepath.Join("testdata", name)
+	if *update {
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := cmp.Diff(string(want), got); d != "" {
+		t.Errorf("%s mismatch (-want +got):\n%s", name, d)
+	}
+}
+
+var walk = []adapters.Step{
+	{Action: "Deposit", Args: []any{2}},
+	{Action: "Withdraw", Args: []any{1}},
+	{Action: "Withdraw", Args: []any{2}, Refused: true},
+	{Action: "Deposit", Args: []any{2}},
+	{Action: "Deposit", Args: []any{1}, Refused: true},
+}
+
+func TestRunner_Run(t *testing.T) {
+	tests := []struct {
+		name   string
+		impl   *wallet
+		golden string // "" when the walk must pass
+		reason string
+	}{
+		{"clean", &wallet{}, "", "a correct wallet agrees with the model at every step"},
+		{"overdraw", &wallet{overdraw: true}, "run_overdraw.golden", "the negative Withdraw(2) at balance 1 must be refused"},
+		{"cap4", &wallet{cap4: true}, "run_cap4.golden", "the negative Deposit(1) at balance 3 must be refused"},
+	}
+	seen := map[string]bool{}
+	for _, tt := range tests {
+		if tt.reason == "" || seen[tt.name] {
+			t.Fatalf("case %q: missing reason or duplicate name", tt.name)
+		}
+		seen[tt.name] = true
+		t.Run(tt.name, func(t *testing.T) {
+			r, err := adapters.NewRunner(accountModel(t), tt.impl, adapters.Options{Package: "./wallet"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			rec := &recorder{TB: t}
+			ok := r.Run(context.Background(), rec, walk)
+			if ok != (tt.golden == "") {
+				t.Fatalf("Run = %v, want %v (%s); message:\n%s", ok, tt.golden == "", tt.reason, rec.msg)
+			}
+			if tt.golden != "" {
+				golden(t, tt.golden, rec.msg)
+			}
+		})
+	}
+}
+
+// wrongWallet gets every part of the contract wrong in a different way.
+type wrongWallet struct{}
+
+func (wrongWallet) View(context.Context) (int, error)                { return 0, nil }
+func (wrongWallet) Depost(context.Context, int) error                { return nil }
+func (wrongWallet) Withdraw(_ context.Context, amt string) error     { return nil }
+func (wrongWallet) Unrelated(context.Context, int) (float64, error) { return 0, nil }
+
+func TestBind_ReportsEveryMismatch(t *testing.T) {
+	_, err := adapters.Bind(accountModel(t).Erase(), wrongWallet{})
+	if err == nil {
+		t.Fatal("Bind accepted an adapter that matches nothing")
+	}
+	golden(t, "bind_mismatch.golden", err.Error()+"\n")
+}
+
+func TestRunner_StaleTest(t *testing.T) {
+	r, err := adapters.NewRunner(accountModel(t), &wallet{}, adapters.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := r.Exec(context.Background(), []adapters.Step{{Action: "Withdraw", Args: []any{1}}})
+	if f == nil || !errors.Is(f, adapters.ErrStale) {
+		t.Fatalf("a step the model refuses, run as positive, must be reported stale; got %v", f)
+	}
+	f = r.Exec(context.Background(), []adapters.Step{{Action: "Deposit", Args: []any{7}}})
+	if f == nil || !strings.Contains(f.Error(), "not in the model's domain") {
+		t.Fatalf("an argument outside the domain must be reported; got %v", f)
+	}
+}
+
+func TestCheck_Clean(t *testing.T) {
+	m := accountModel(t)
+	adapters.Check(t, m, func(adapters.TB) any { return &wallet{} }, adapters.CheckOptions{})
+}
+
+// BenchmarkRunner_Step measures the runner's overhead per step with an
+// in-process adapter: binding lookups, reflection calls, model step and
+// view comparison.
+func BenchmarkRunner_Step(b *testing.B) {
+	m := accountModel(b)
+	r, err := adapters.NewRunner(m, &wallet{}, adapters.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	ctx := context.Background()
+	for b.Loop() {
+		if f := r.Exec(ctx, walk); f != nil {
+			b.Fatal(f)
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*(len(walk)+1)), "ns/step")
+}

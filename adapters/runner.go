@@ -105,7 +105,7 @@ type Failure struct {
 	Rerun string
 	// Err is set when the step could not be compared at all (a stale test,
 	// an argument outside the model's domain).
-	Err error
+	Err   error
 	total int
 }
 

@@ -150,9 +150,9 @@ func TestRunner_Run(t *testing.T) {
 // wrongWallet gets every part of the contract wrong in a different way.
 type wrongWallet struct{}
 
-func (wrongWallet) View(context.Context) (int, error)                { return 0, nil }
-func (wrongWallet) Depost(context.Context, int) error                { return nil }
-func (wrongWallet) Withdraw(_ context.Context, amt string) error     { return nil }
+func (wrongWallet) View(context.Context) (int, error)               { return 0, nil }
+func (wrongWallet) Depost(context.Context, int) error               { return nil }
+func (wrongWallet) Withdraw(_ context.Context, amt string) error    { return nil }
 func (wrongWallet) Unrelated(context.Context, int) (float64, error) { return 0, nil }
 
 func TestBind_ReportsEveryMismatch(t *testing.T) {

@@ -56,6 +56,10 @@ type Options struct {
 	Package string
 	// Init selects the model's initial state (default 0).
 	Init int
+	// Signature, when not 0, is the model signature a generated test was
+	// made from ([model.Model.Signature]); NewRunner fails with ErrStale
+	// when the model's definition has changed since.
+	Signature uint64
 }
 
 // Runner drives steps through a model and an adapter together.
@@ -72,6 +76,9 @@ func NewRunner[S any](m *model.Model[S], impl any, opts Options) (*Runner[S], er
 	}
 	if opts.Init < 0 || opts.Init >= len(m.Init) {
 		return nil, fmt.Errorf("adapters: model %s has no initial state %d", m.Name, opts.Init)
+	}
+	if opts.Signature != 0 && opts.Signature != m.Signature() {
+		return nil, fmt.Errorf("adapters: model %s: %w (the model's definition changed since the test was generated)", m.Name, ErrStale)
 	}
 	b, err := Bind(m.Erase(), impl)
 	if err != nil {

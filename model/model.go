@@ -2,6 +2,7 @@ package model
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -174,3 +175,41 @@ type Trace[S any] struct {
 
 // Len returns the number of steps in the trace.
 func (t Trace[S]) Len() int { return len(t.Steps) }
+
+// Signature returns a hash of the model's definition: its name, constants,
+// actions with their parameters and domains, invariants, properties and
+// initial states. Generated tests embed it, so that a test generated from an
+// older definition fails with a request to regenerate it instead of
+// testing the wrong thing.
+func (m *Model[S]) Signature() uint64 {
+	var b []byte
+	b = fmt.Appendf(b, "model %q\n", m.Name)
+	keys := make([]string, 0, len(m.Consts))
+	for k := range m.Consts {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	for _, k := range keys {
+		b = fmt.Appendf(b, "const %q = %#v\n", k, m.Consts[k])
+	}
+	for _, a := range m.Actions {
+		b = fmt.Appendf(b, "action %q output=%v\n", a.Name, a.Output != nil)
+		for _, p := range a.Params {
+			b = fmt.Appendf(b, "  param %q %s %#v\n", p.Name, p.Type, p.Values)
+		}
+	}
+	for _, inv := range m.Invariants {
+		b = fmt.Appendf(b, "invariant %q\n", inv.Name)
+	}
+	for _, p := range m.Properties {
+		b = fmt.Appendf(b, "property %q\n", p.Name)
+	}
+	for i := range m.Init {
+		b = append(b, "init "...)
+		if m.Codec != nil {
+			b = m.Codec.Append(b, &m.Init[i])
+		}
+		b = append(b, '\n')
+	}
+	return Hash(b)
+}

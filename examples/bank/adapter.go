@@ -1,0 +1,99 @@
+package bank
+
+import (
+	"context"
+	"errors"
+	"net"
+	"net/http"
+	"os"
+	"time"
+
+	"github.com/mbtgo/mbt/examples/bank/client"
+	"github.com/mbtgo/mbt/examples/bank/ledger"
+)
+
+// BugsEnv names the environment variable that switches planted bugs on in
+// the ledger servers NewHTTPAdapter starts, as a comma-separated list (see
+// ledger.ParseBugs): MBT_BANK_BUGS=overdraft go test ./examples/bank.
+const BugsEnv = "MBT_BANK_BUGS"
+
+// TB is what NewHTTPAdapter needs of a test: *testing.T satisfies it.
+type TB interface {
+	Helper()
+	Fatalf(format string, args ...any)
+	Cleanup(func())
+}
+
+// HTTPAdapter drives a real ledger server over HTTP on a loopback port. It
+// implements the adapter contract of package adapters for the Bank model.
+type HTTPAdapter struct {
+	c *client.Client
+}
+
+// NewHTTPAdapter starts a ledger server with the default Config's accounts
+// and limit on a loopback port, with the bugs named in $MBT_BANK_BUGS, and
+// stops it when the test ends.
+func NewHTTPAdapter(t TB) *HTTPAdapter {
+	t.Helper()
+	cfg := Config{Accounts: 2, Max: 3, MaxAmount: 2}
+	bugs, err := ledger.ParseBugs(os.Getenv(BugsEnv))
+	if err != nil {
+		t.Fatalf("%s: %v", BugsEnv, err)
+	}
+	srv := &http.Server{
+		Handler:           ledger.New(ledger.Options{Accounts: AccountNames(cfg.Accounts), Max: cfg.Max, Bugs: bugs}),
+		ReadHeaderTimeout: 5 * time.Second,
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatalf("listen on loopback: %v", err)
+	}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		_ = srv.Serve(ln)
+	}()
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		_ = srv.Shutdown(ctx)
+		<-done
+	})
+	hc := &http.Client{Transport: &http.Transport{}, Timeout: 10 * time.Second}
+	t.Cleanup(hc.CloseIdleConnections)
+	return &HTTPAdapter{c: client.New("http://"+ln.Addr().String(), hc)}
+}
+
+// Reset sets every balance to 0.
+func (a *HTTPAdapter) Reset(ctx context.Context) error { return a.c.Reset(ctx) }
+
+// View returns the ledger's balances as a model state.
+func (a *HTTPAdapter) View(ctx context.Context) (State, error) {
+	b, err := a.c.Balances(ctx)
+	return State{Balances: b}, err
+}
+
+// Deposit performs Deposit(acct, amt).
+func (a *HTTPAdapter) Deposit(ctx context.Context, acct string, amt int) (int, error) {
+	return a.c.Deposit(ctx, acct, amt)
+}
+
+// Withdraw performs Withdraw(acct, amt).
+func (a *HTTPAdapter) Withdraw(ctx context.Context, acct string, amt int) (int, error) {
+	return a.c.Withdraw(ctx, acct, amt)
+}
+
+// Transfer performs Transfer(from, to, amt).
+func (a *HTTPAdapter) Transfer(ctx context.Context, from, to string, amt int) error {
+	return a.c.Transfer(ctx, from, to, amt)
+}
+
+// ConcurrentTransfers performs ConcurrentTransfers(from, to, amt): two
+// clients send Transfer(from, to, amt) at the same time. Both must succeed.
+func (a *HTTPAdapter) ConcurrentTransfers(ctx context.Context, from, to string, amt int) error {
+	errs := make(chan error, 2)
+	for range 2 {
+		go func() { errs <- a.c.Transfer(ctx, from, to, amt) }()
+	}
+	return errors.Join(<-errs, <-errs)
+}

@@ -1,0 +1,305 @@
+package driver
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"reflect"
+	"runtime"
+	"runtime/debug"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/mbtgo/mbt/explorer"
+	"github.com/mbtgo/mbt/model"
+)
+
+// Exit codes of the driver, the same as the mbt command's.
+const (
+	exitOK        = 0 // no violation, complete or not
+	exitViolation = 1 // a property failed
+	exitUsage     = 2 // bad flags or constants
+	exitError     = 3 // the model could not be built, or an internal error
+)
+
+// Entry is a model function registered with the driver. Make one with
+// [Register] or one of its variants.
+type Entry struct {
+	name   string       // the name -model selects, like Model
+	fn     string       // the function's full name, like example.com/m/pkg.Model
+	config reflect.Type // the config parameter's type; nil without one
+	// run builds the model from cfg (the zero Value without a config) and
+	// explores it, returning the exit code.
+	run func(ctx context.Context, cfg reflect.Value, x *exploration) int
+}
+
+// Register registers a model function that takes a config struct, whose
+// exported fields are the model's constants, and returns the model or an
+// error. name is the function's name, which -model selects.
+func Register[C, S any](name string, fn func(C) (*model.Model[S], error)) Entry {
+	if fn == nil {
+		panic(fmt.Sprintf("driver: Register(%q): the model function is nil", name))
+	}
+	return newEntry(name, fn, reflect.TypeFor[C](), fn)
+}
+
+// RegisterNoConfig registers a model function without constants.
+func RegisterNoConfig[S any](name string, fn func() (*model.Model[S], error)) Entry {
+	if fn == nil {
+		panic(fmt.Sprintf("driver: RegisterNoConfig(%q): the model function is nil", name))
+	}
+	return newEntry(name, fn, nil, func(struct{}) (*model.Model[S], error) { return fn() })
+}
+
+// RegisterNoError registers a model function that takes a config struct
+// and cannot fail, such as one that calls dsl's MustBuild.
+func RegisterNoError[C, S any](name string, fn func(C) *model.Model[S]) Entry {
+	if fn == nil {
+		panic(fmt.Sprintf("driver: RegisterNoError(%q): the model function is nil", name))
+	}
+	return newEntry(name, fn, reflect.TypeFor[C](), func(c C) (*model.Model[S], error) { return fn(c), nil })
+}
+
+// RegisterNoConfigNoError registers a model function without constants
+// that cannot fail.
+func RegisterNoConfigNoError[S any](name string, fn func() *model.Model[S]) Entry {
+	if fn == nil {
+		panic(fmt.Sprintf("driver: RegisterNoConfigNoError(%q): the model function is nil", name))
+	}
+	return newEntry(name, fn, nil, func(struct{}) (*model.Model[S], error) { return fn(), nil })
+}
+
+// newEntry erases the types of a model function: the Entry's run closure
+// knows C and S, Main does not need to.
+func newEntry[C, S any](name string, orig any, config reflect.Type, build func(C) (*model.Model[S], error)) Entry {
+	e := Entry{name: name, fn: funcName(orig), config: config}
+	e.run = func(ctx context.Context, cfg reflect.Value, x *exploration) int {
+		var c C
+		if cfg.IsValid() {
+			c = cfg.Interface().(C)
+		}
+		m, err := construct(build, c)
+		if err != nil {
+			fmt.Fprintf(x.stderr, "mbt: %s: %v\n", x.funcLabel(), err)
+			return exitError
+		}
+		if m == nil {
+			fmt.Fprintf(x.stderr, "mbt: %s returned a nil model\n", x.funcLabel())
+			return exitError
+		}
+		return explore(ctx, m, x)
+	}
+	return e
+}
+
+// construct calls the model function, turning a panic into an error.
+func construct[C, S any](build func(C) (*model.Model[S], error), c C) (m *model.Model[S], err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			err = fmt.Errorf("panicked: %v\n%s", v, debug.Stack())
+		}
+	}()
+	return build(c)
+}
+
+// funcName returns the full name of the function fn, like
+// example.com/m/pkg.Model, or "" if unknown.
+func funcName(fn any) string {
+	v := reflect.ValueOf(fn)
+	if v.Kind() != reflect.Func {
+		return ""
+	}
+	f := runtime.FuncForPC(v.Pointer())
+	if f == nil {
+		return ""
+	}
+	return f.Name()
+}
+
+// Main is the main function of a driver program: it parses the command
+// line, builds the model that -model names with the constants of -set,
+// explores it and prints the result, then exits with the mbt command's exit
+// codes (0 no violation, 1 violation, 2 usage error, 3 model or internal
+// error). An interrupt (Ctrl-C) stops the exploration and prints what was
+// found so far.
+//
+// While the model runs, os.Stdout points at standard error so that prints in
+// the user's code cannot corrupt the output.
+func Main(entries ...Entry) {
+	ctx := interruptContext()
+	stdout := os.Stdout
+	os.Stdout = os.Stderr
+	os.Exit(run(ctx, os.Args[1:], stdout, os.Stderr, isTerminal(os.Stderr), entries))
+}
+
+// interruptContext returns a context canceled by the first interrupt. A
+// terminal's Ctrl-C reaches both the mbt command and the driver, and the
+// command forwards the interrupt it gets, so one Ctrl-C may arrive twice in
+// quick succession. A later interrupt, for when the model's code does not
+// return, exits at once.
+func interruptContext() context.Context {
+	ctx, cancel := context.WithCancel(context.Background())
+	c := make(chan os.Signal, 4)
+	signal.Notify(c, os.Interrupt)
+	go func() {
+		<-c
+		first := time.Now()
+		cancel()
+		for range c {
+			if time.Since(first) > 250*time.Millisecond {
+				fmt.Fprintln(os.Stderr, "\nmbt: interrupted again; exiting without a result")
+				os.Exit(exitError)
+			}
+		}
+	}()
+	return ctx
+}
+
+// isTerminal reports whether f is a character device, such as a terminal.
+func isTerminal(f *os.File) bool {
+	fi, err := f.Stat()
+	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+}
+
+// exploration is what an Entry's run needs besides the config.
+type exploration struct {
+	flags    Flags
+	opts     explorer.Options
+	stdout   io.Writer
+	stderr   io.Writer
+	terminal bool   // stderr is a terminal
+	pkg      string // the package as the user named it, for messages
+	entry    *Entry
+	consts   []constant
+	now      func() time.Time
+}
+
+// funcLabel names the model function, like twophase.Model.
+func (x *exploration) funcLabel() string {
+	if x.entry.fn == "" {
+		return x.entry.name
+	}
+	return shortFunc(x.entry.fn)
+}
+
+// shortFunc shortens example.com/m/pkg.Model to pkg.Model.
+func shortFunc(full string) string {
+	if i := strings.LastIndex(full, "/"); i >= 0 {
+		return full[i+1:]
+	}
+	return full
+}
+
+// pkgPath returns the import path of the model function's package.
+func (x *exploration) pkgPath() string {
+	full := x.entry.fn
+	slash := strings.LastIndex(full, "/")
+	if dot := strings.Index(full[slash+1:], "."); dot >= 0 {
+		return full[:slash+1+dot]
+	}
+	return ""
+}
+
+// run is Main with its environment passed in; it returns the exit code.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer, terminal bool, entries []Entry) int {
+	fs := flag.NewFlagSet("driver", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	x := &exploration{stdout: stdout, stderr: stderr, terminal: terminal, now: time.Now}
+	x.flags.Define(fs)
+	protocol := fs.Int("driver.protocol", Protocol, "protocol `version` of the mbt command")
+	fs.StringVar(&x.pkg, "driver.package", "", "the `package` as the user named it, for messages")
+	fs.Usage = func() {
+		fmt.Fprintf(stderr, "usage: %s [flags]\n\nThis program was generated by mbt explore; run it through mbt. Flags:\n", fs.Name())
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return exitOK
+		}
+		return exitUsage
+	}
+	if *protocol != Protocol {
+		fmt.Fprintf(stderr, "mbt: the mbt command speaks driver protocol %d, but the github.com/mbtgo/mbt%s required by this module speaks %d; "+
+			"install the mbt command of the same version as the module requires\n", *protocol, mbtVersion(), Protocol)
+		return exitError
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "mbt: unexpected argument %q\n", fs.Arg(0))
+		return exitUsage
+	}
+	opts, err := x.flags.Options()
+	if err != nil {
+		fmt.Fprintf(stderr, "mbt: %v\n", err)
+		return exitUsage
+	}
+	x.opts = opts
+	e, err := pick(entries, x.flags.Model)
+	if err != nil {
+		fmt.Fprintf(stderr, "mbt: %v\n", err)
+		return exitUsage
+	}
+	x.entry = e
+	cfg, consts, err := configure(e.config, x.flags.Set)
+	if err != nil {
+		fmt.Fprintf(stderr, "mbt: %v\n", err)
+		var ue *usageError
+		if errors.As(err, &ue) {
+			return exitUsage
+		}
+		return exitError
+	}
+	x.consts = consts
+	return e.run(ctx, cfg, x)
+}
+
+// pick returns the entry named name, or the only one when name is empty.
+func pick(entries []Entry, name string) (*Entry, error) {
+	names := make([]string, len(entries))
+	for i := range entries {
+		names[i] = entries[i].name
+		if entries[i].name == name {
+			return &entries[i], nil
+		}
+	}
+	switch {
+	case len(entries) == 0:
+		return nil, errors.New("no model functions were registered")
+	case name == "" && len(entries) == 1:
+		return &entries[0], nil
+	case name == "":
+		return nil, fmt.Errorf("the package has %d models; choose one with -model: %s", len(entries), strings.Join(names, ", "))
+	}
+	msg := fmt.Sprintf("-model %s: no such model function", name)
+	if s := suggest(name, names); s != "" {
+		return nil, fmt.Errorf("%s (did you mean %q?)", msg, s)
+	}
+	return nil, fmt.Errorf("%s; models: %s", msg, strings.Join(names, ", "))
+}
+
+var mbtVersionOnce = sync.OnceValue(func() string {
+	bi, ok := debug.ReadBuildInfo()
+	if !ok {
+		return ""
+	}
+	if bi.Main.Path == "github.com/mbtgo/mbt" {
+		return " " + bi.Main.Version
+	}
+	for _, d := range bi.Deps {
+		if d.Path == "github.com/mbtgo/mbt" {
+			if d.Replace != nil {
+				return " " + d.Version + " (replaced by " + d.Replace.Path + ")"
+			}
+			return " " + d.Version
+		}
+	}
+	return ""
+})
+
+// mbtVersion returns " vX.Y.Z", the version of mbt this program was built
+// with, or "" when unknown.
+func mbtVersion() string { return mbtVersionOnce() }

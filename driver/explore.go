@@ -1,0 +1,137 @@
+package driver
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"runtime"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/mbtgo/mbt/explorer"
+	"github.com/mbtgo/mbt/model"
+)
+
+// explore explores m as x says and prints the result; it returns the exit
+// code.
+func explore[S any](ctx context.Context, m *model.Model[S], x *exploration) int {
+	opts := x.opts
+	interval := time.Second
+	show := x.terminal && !x.flags.JSON
+	if x.flags.ProgressSet {
+		interval, show = x.flags.Progress, x.flags.Progress > 0
+	}
+	var p *progressLine
+	if show {
+		p = &progressLine{w: x.stderr, inPlace: x.terminal}
+		opts.Progress = p.update
+		opts.ProgressInterval = interval
+	}
+	if !x.flags.JSON {
+		writeHeader(x.stdout, m.Name, x, workers(opts))
+	}
+	res, err := explorer.Explore(ctx, m, opts)
+	if p != nil {
+		p.clear()
+	}
+	if err != nil {
+		fmt.Fprintf(x.stderr, "mbt: explore %s: %v\n", m.Name, err)
+		return exitError
+	}
+	if x.flags.JSON {
+		if err := writeJSON(x.stdout, res, x, m); err != nil {
+			fmt.Fprintf(x.stderr, "mbt: %v\n", err)
+			return exitError
+		}
+	} else {
+		writeSummary(x.stdout, res, m, x)
+	}
+	if res.Status == explorer.Violated {
+		return exitViolation
+	}
+	return exitOK
+}
+
+// workers returns the number of workers opts will use.
+func workers(opts explorer.Options) int {
+	switch {
+	case opts.Strategy == explorer.DFS:
+		return 1
+	case opts.Workers > 0:
+		return opts.Workers
+	}
+	return runtime.GOMAXPROCS(0)
+}
+
+// jsonResult is the -json output: the explorer's result with the model
+// function and constants it was built with.
+type jsonResult[S any] struct {
+	Function  string         `json:"function"`
+	Package   string         `json:"package"`
+	Constants map[string]any `json:"constants"`
+	*explorer.Result[S]
+}
+
+func writeJSON[S any](w io.Writer, res *explorer.Result[S], x *exploration, m *model.Model[S]) error {
+	out := jsonResult[S]{Function: x.entry.name, Package: x.pkgPath(), Constants: constants(x.consts, m), Result: res}
+	b, err := json.MarshalIndent(out, "", "  ")
+	if err != nil {
+		return fmt.Errorf("encode the result as JSON: %w", err)
+	}
+	_, err = w.Write(append(b, '\n'))
+	return err
+}
+
+// constants merges the model's recorded constants with the config's
+// fields; the config wins.
+func constants[S any](consts []constant, m *model.Model[S]) map[string]any {
+	out := map[string]any{}
+	for k, v := range m.Consts {
+		out[k] = v
+	}
+	for _, c := range consts {
+		out[c.Name] = c.Value
+	}
+	return out
+}
+
+// progressLine prints progress reports: on a terminal one line rewritten in
+// place, elsewhere one line per report.
+type progressLine struct {
+	mu      sync.Mutex
+	w       io.Writer
+	inPlace bool
+	width   int // length of the line on screen
+}
+
+func (p *progressLine) update(pr explorer.Progress) {
+	if pr.Done {
+		return
+	}
+	line := fmt.Sprintf("%s distinct states, %s states/s, depth %d, queue %s, %s",
+		commas(pr.Distinct), commas(int64(pr.StatesPerSec)), pr.Depth, commas(pr.Queue), pr.Elapsed.Round(time.Second))
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if !p.inPlace {
+		fmt.Fprintln(p.w, line)
+		return
+	}
+	pad := ""
+	if n := p.width - len(line); n > 0 {
+		pad = strings.Repeat(" ", n)
+	}
+	fmt.Fprintf(p.w, "\r%s%s", line, pad)
+	p.width = len(line)
+}
+
+// clear removes the progress line from the terminal.
+func (p *progressLine) clear() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.inPlace && p.width > 0 {
+		fmt.Fprintf(p.w, "\r%s\r", strings.Repeat(" ", p.width))
+		p.width = 0
+	}
+}

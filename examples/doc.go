@@ -7,7 +7,8 @@
 //   - [github.com/mbtgo/mbt/examples/twophase]: two-phase commit as in
 //     TwoPhase.tla; the state counts are TLC's.
 //   - [github.com/mbtgo/mbt/examples/bank]: a ledger with deposits,
-//     withdrawals and transfers, and a switchable overdraft bug.
+//     withdrawals and transfers and a switchable overdraft bug, with the
+//     HTTP service it describes and an adapter for it.
 //   - [github.com/mbtgo/mbt/examples/counters]: independent counters, the
 //     explorer's benchmark.
 //

@@ -8,6 +8,12 @@
 // every state (an account below Max takes a deposit, one at Max a
 // withdrawal), so there is no deadlock.
 //
+// The service the model describes is package
+// [github.com/mbtgo/mbt/examples/bank/ledger], an HTTP/JSON ledger;
+// [NewHTTPAdapter] starts one and drives it through package
+// [github.com/mbtgo/mbt/examples/bank/client], so that the runner of package
+// adapters can compare it with the model step by step.
+//
 // With the default constants the model has (Max+1)^Accounts = 16 states.
 // Setting OverdraftBug lets a withdrawal take one more than the balance,
 // and the explorer finds the one-step overdraft:

@@ -1,0 +1,149 @@
+// Mbt explores state-machine models written in Go with package dsl.
+//
+// Usage:
+//
+//	mbt <command> [arguments]
+//
+// The commands are:
+//
+//	explore   explore every reachable state of a model in a Go package
+//	version   print mbt's version
+//	help      print help; mbt help explore prints explore's flags
+//
+// The commands gen, replay and graph of the design do not exist yet.
+//
+// # Explore
+//
+//	mbt explore [flags] <package> [-model Name] [-set Name=Value ...]
+//
+// Explore builds a model from a package of your module, checks its
+// invariants and action properties in every state it can reach, and reports
+// deadlocks and panics in the model's code, each with the shortest trace
+// that leads there (with the default bfs strategy). Flags may come before or
+// after the package. The package is a directory (./examples/twophase) or an
+// import path, and must name one package.
+//
+// A model function is an exported function of the package with one of these
+// signatures, where Config is any struct type and S is the state type:
+//
+//	func Name(c Config) (*model.Model[S], error)
+//	func Name() (*model.Model[S], error)
+//	func Name(c Config) *model.Model[S]
+//	func Name() *model.Model[S]
+//
+// The exported fields of Config are the model's constants, like CONSTANTS
+// in a TLA+ .cfg file. -set Name=Value sets one; a field tag such as
+// `default:"3"` gives the value used when it is not set, and the zero value
+// is used otherwise. Booleans, integers, floats, strings and durations can be
+// set, as can types that implement encoding.TextUnmarshaler and slices of
+// all these (-set Accounts=alice,bob). When the package has one model
+// function, -model is optional; with several, -model names one.
+//
+// The flags are:
+//
+//	-model name        the model function to explore
+//	-set Name=Value    set a constant; repeatable
+//	-strategy s        bfs (default: shortest counterexamples), dfs or random
+//	-workers n         goroutines expanding states (0, the default: all cores)
+//	-max-states n      stop after n distinct states
+//	-max-depth n       do not expand states deeper than n steps; for random,
+//	                   the length of each walk (default 100)
+//	-max-time d        stop after the duration d (10s, 5m)
+//	-max-memory size   stop when the heap exceeds size (1000000, 512MB, 2GiB;
+//	                   KB, MB, GB mean KiB, MiB, GiB)
+//	-seed n            seed of the random walks (default 0)
+//	-walks n           number of random walks (default 1000)
+//	-purity            check that guards and effects do not change the state
+//	                   they are given
+//	-no-deadlock       do not report states without an enabled action
+//	-json              print the result as one JSON object
+//	-progress d        report progress on stderr every d; by default every
+//	                   second when stderr is a terminal, and never otherwise;
+//	                   -progress 0 turns it off
+//	-driver-only       print the generated driver program and exit
+//	-exec program      run a prebuilt driver program instead of building one
+//
+// A limit that stops the exploration is not a failure: the result says
+// "incomplete", gives the reason, and reports what was found. So does an
+// interrupt (Ctrl-C): the exploration stops and mbt prints its partial
+// result. A second interrupt, if the model's code does not return, exits at
+// once.
+//
+// # Output
+//
+// On a terminal, a progress line (distinct states, states per second,
+// depth, queue) is rewritten in place on stderr while the exploration runs.
+// Then stdout gets the result: a one-line outcome, the counts (distinct
+// states; transitions, and states generated as TLC counts them; depth; time;
+// memory per state), the violation if there is one, with its trace as a table
+// of steps and the variables each one changes (old → new; nested struct
+// fields as Msgs.Commit), and the coverage of the actions: how often each
+// fired and how often its guard was false, the actions never enabled, the
+// guards never false, and argument values never used.
+//
+// This text is for people and may change from one version to the next. For
+// scripts, -json prints one JSON object on stdout: the fields of
+// explorer.Result (model, strategy, status, reason, stats, violations with
+// their traces, coverage) plus the model function's name ("function"), its
+// package and the constants it was built with. Apart from timings (elapsed
+// time, states per second) and the number of workers, the same model and
+// flags give the same JSON.
+//
+// # Exit codes
+//
+//	0  no violation, whether the exploration completed or a limit stopped it
+//	1  a violation: an invariant or property failed, a deadlock, a panic in
+//	   the model's code, or an impure guard or effect
+//	2  usage error: bad flags, unknown command, model or constant, a value
+//	   that does not parse
+//	3  the package could not be loaded or compiled, the model function failed
+//	   (such as a dsl definition error) or panicked, or another internal error
+//
+// # How a model is loaded
+//
+// A model is a value built at run time, so mbt cannot read it from the
+// source. It resolves the package with golang.org/x/tools/go/packages, finds
+// the model functions by their types, and generates a small main package
+// that imports the package and github.com/mbtgo/mbt/driver and registers
+// every model function (-driver-only prints it). It builds that program
+// inside your module, in a directory .mbt-driver next to the package that
+// exists only in a go build -overlay (nothing is written to your tree), so
+// your go.mod decides which version of mbt explores the model. Then it runs
+// the program with the flags, passes its input and output through and exits
+// with its exit code. The version of package driver in your module and the
+// mbt command must agree on the protocol between them; when they do not,
+// install the mbt command of the version your go.mod requires.
+//
+// Built drivers are cached under $MBT_CACHE, or mbt in the user cache
+// directory (os.UserCacheDir), keyed by the build ID that go list -export
+// reports, which changes whenever the model's package or anything it imports
+// changes. Only the latest driver of each package is kept. With a warm cache,
+// mbt explore starts the exploration a fraction of a second after it is
+// run.
+//
+// If the driver cannot be built in your module (a vendored module that does
+// not vendor package driver, for example), print it with -driver-only, build
+// it yourself, and run it with -exec:
+//
+//	mbt explore -driver-only ./ledger > tools/ledgerdriver/main.go
+//	go build -o ledgerdriver ./tools/ledgerdriver
+//	mbt explore -exec ./ledgerdriver -set Accounts=3
+//
+// # Examples
+//
+// Explore Lamport's two-phase commit with four resource managers, then the
+// buggy variant, which prints a counterexample:
+//
+//	mbt explore ./examples/twophase -set RM=4
+//	mbt explore ./examples/twophase -set Buggy=true
+//
+// From a checkout of mbt, without installing it:
+//
+//	go run ./cmd/mbt explore ./examples/twophase -set RM=4
+//
+// Random walks, for a state space too big to finish, and a result for a
+// script:
+//
+//	mbt explore ./examples/counters -set K=8 -strategy random -walks 10000 -seed 7
+//	mbt explore ./examples/twophase -json | jq .stats.distinct
+package main

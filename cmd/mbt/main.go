@@ -1,0 +1,97 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log"
+	"os"
+	"os/signal"
+	"runtime"
+	"runtime/debug"
+)
+
+// Exit codes; see the manual in doc.go.
+const (
+	exitOK        = 0 // no violation (the exploration may be incomplete)
+	exitViolation = 1 // a property failed
+	exitUsage     = 2 // bad command line
+	exitError     = 3 // the model could not be loaded, built or run
+)
+
+func main() {
+	log.SetPrefix("mbt: ")
+	log.SetFlags(0)
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}
+
+const usage = `mbt explores state-machine models written in Go.
+
+Usage:
+
+	mbt <command> [arguments]
+
+Commands:
+
+	explore   explore every reachable state of a model in a Go package
+	version   print mbt's version
+	help      print this help, or a command's: mbt help explore
+
+Example:
+
+	mbt explore ./examples/twophase -set RM=4
+
+The manual: go doc github.com/mbtgo/mbt/cmd/mbt
+`
+
+// commands are the subcommands, for did-you-mean.
+var commands = []string{"explore", "version", "help"}
+
+// run runs mbt with the arguments after the program name and returns the
+// exit code.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return exitUsage
+	}
+	switch cmd, rest := args[0], args[1:]; cmd {
+	case "explore":
+		return explore(ctx, rest, stdout, stderr)
+	case "version":
+		fmt.Fprintf(stdout, "mbt %s %s %s/%s\n", version(), runtime.Version(), runtime.GOOS, runtime.GOARCH)
+		return exitOK
+	case "help", "-h", "-help", "--help":
+		if len(rest) > 0 && rest[0] == "explore" {
+			exploreFlags().printUsage(stdout)
+			return exitOK
+		}
+		if len(rest) > 0 && rest[0] != "help" && rest[0] != "version" {
+			return unknown(stderr, rest[0])
+		}
+		fmt.Fprint(stdout, usage)
+		return exitOK
+	default:
+		return unknown(stderr, cmd)
+	}
+}
+
+// unknown reports an unknown command.
+func unknown(stderr io.Writer, cmd string) int {
+	msg := fmt.Sprintf("mbt: unknown command %q", cmd)
+	if s := suggest(cmd, commands); s != "" {
+		msg += fmt.Sprintf(" (did you mean %q?)", s)
+	}
+	fmt.Fprintf(stderr, "%s\nrun 'mbt help' for usage\n", msg)
+	return exitUsage
+}
+
+// version returns the module version mbt was built from, or (devel).
+func version() string {
+	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" {
+		return bi.Main.Version
+	}
+	return "(devel)"
+}

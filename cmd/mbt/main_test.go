@@ -1,0 +1,196 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"errors"
+	"flag"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/rogpeppe/go-internal/testscript"
+)
+
+var update = flag.Bool("update", false, "update the expected output in test scripts")
+
+// TestMain lets the test binary run as the mbt command in scripts.
+func TestMain(m *testing.M) {
+	testscript.Main(m, map[string]func(){"mbt": main})
+}
+
+// TestScript runs the scripts in testdata/script. Each one may `cd $REPO`
+// (this checkout) or make a module of its own that replaces mbt with it.
+// All scripts share one driver cache, so a package's driver is built once.
+func TestScript(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds driver programs with the go command")
+	}
+	goEnv := goEnv(t, "GOMOD", "GOCACHE", "GOMODCACHE", "GOFLAGS", "GOPATH")
+	repo := filepath.Dir(goEnv["GOMOD"])
+	driverCache := t.TempDir()
+	home, _ := os.UserHomeDir()
+	testscript.Run(t, testscript.Params{
+		Dir:                 "testdata/script",
+		UpdateScripts:       *update,
+		RequireExplicitExec: true,
+		Setup: func(e *testscript.Env) error {
+			e.Setenv("REPO", repo)
+			e.Setenv("HOME", home)
+			e.Setenv("GOCACHE", goEnv["GOCACHE"])
+			e.Setenv("GOMODCACHE", goEnv["GOMODCACHE"])
+			e.Setenv("GOPATH", goEnv["GOPATH"])
+			// Offline: everything comes from the host's module cache.
+			e.Setenv("GOFLAGS", strings.TrimSpace(goEnv["GOFLAGS"]+" -mod=mod"))
+			e.Setenv("GOPROXY", "off")
+			e.Setenv("GOSUMDB", "off")
+			e.Setenv("GOTOOLCHAIN", "local")
+			e.Setenv("MBT_CACHE", driverCache)
+			return nil
+		},
+		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
+			"exits":     cmdExits,
+			"validjson": cmdValidJSON,
+			"interrupt": cmdInterrupt,
+		},
+	})
+}
+
+// goEnv returns the values of go env for keys.
+func goEnv(t *testing.T, keys ...string) map[string]string {
+	t.Helper()
+	out, err := exec.Command("go", append([]string{"env"}, keys...)...).Output()
+	if err != nil {
+		t.Fatalf("go env: %v", err)
+	}
+	lines := strings.Split(strings.TrimRight(string(out), "\n"), "\n")
+	if len(lines) != len(keys) {
+		t.Fatalf("go env %v: got %d lines", keys, len(lines))
+	}
+	m := map[string]string{}
+	for i, k := range keys {
+		m[k] = lines[i]
+	}
+	if m["GOMOD"] == "" || m["GOMOD"] == os.DevNull {
+		t.Fatal("the test does not run in a module")
+	}
+	return m
+}
+
+// cmdExits runs a command and checks its exit code:
+//
+//	exits 2 mbt explore -bogus
+//
+// Its output is kept for stdout and stderr, as exec's is.
+func cmdExits(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) < 2 {
+		ts.Fatalf("usage: exits code command [args...]")
+	}
+	want, err := strconv.Atoi(args[0])
+	if err != nil {
+		ts.Fatalf("exits: bad exit code %q", args[0])
+	}
+	err = ts.Exec(args[1], args[2:]...)
+	got := 0
+	var ee *exec.ExitError
+	switch {
+	case errors.As(err, &ee):
+		got = ee.ExitCode()
+	case err != nil:
+		ts.Fatalf("exits: %v", err)
+	}
+	if got != want {
+		ts.Fatalf("%s exited with %d, want %d", args[1], got, want)
+	}
+}
+
+// cmdValidJSON checks that the last command's stdout is one JSON value.
+func cmdValidJSON(ts *testscript.TestScript, neg bool, args []string) {
+	data := []byte(ts.ReadFile("stdout"))
+	if json.Valid(data) == neg {
+		ts.Fatalf("stdout is valid JSON: %v", !neg)
+	}
+}
+
+// cmdInterrupt runs a command that reports progress on stderr, sends it an
+// interrupt after its first progress line, and waits for it, like Ctrl-C on
+// a terminal. It writes the command's output to the files interrupted.stdout
+// and interrupted.stderr and fails if the command fails (succeeds, with !).
+//
+//	interrupt mbt explore ./examples/twophase -strategy random -walks 100000000 -progress 100ms
+func cmdInterrupt(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) < 1 {
+		ts.Fatalf("usage: interrupt command [args...]")
+	}
+	path := lookPath(ts, args[0])
+	cmd := exec.Command(path, args[1:]...)
+	cmd.Dir = ts.MkAbs(".")
+	for _, k := range []string{"PATH", "HOME", "TMPDIR", "GOCACHE", "GOMODCACHE", "GOPATH", "GOFLAGS", "GOPROXY",
+		"GOSUMDB", "GOTOOLCHAIN", "MBT_CACHE", "SYSTEMROOT"} {
+		cmd.Env = append(cmd.Env, k+"="+ts.Getenv(k))
+	}
+	var stdout bytes.Buffer
+	cmd.Stdout = &stdout
+	errPipe, err := cmd.StderrPipe()
+	if err != nil {
+		ts.Fatalf("interrupt: %v", err)
+	}
+	if err := cmd.Start(); err != nil {
+		ts.Fatalf("interrupt: %v", err)
+	}
+	var stderr bytes.Buffer
+	sent := make(chan bool, 1)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		sc := bufio.NewScanner(errPipe)
+		signaled := false
+		for sc.Scan() {
+			stderr.Write(sc.Bytes())
+			stderr.WriteByte('\n')
+			if !signaled && strings.Contains(sc.Text(), "distinct states") {
+				signaled = true
+				cmd.Process.Signal(os.Interrupt)
+				sent <- true
+			}
+		}
+		io.Copy(&stderr, errPipe)
+		if !signaled {
+			sent <- false
+		}
+	}()
+	timer := time.AfterFunc(2*time.Minute, func() { cmd.Process.Kill() })
+	defer timer.Stop()
+	signaled := <-sent
+	<-done
+	err = cmd.Wait()
+	ts.Check(os.WriteFile(ts.MkAbs("interrupted.stdout"), stdout.Bytes(), 0o666))
+	ts.Check(os.WriteFile(ts.MkAbs("interrupted.stderr"), stderr.Bytes(), 0o666))
+	ts.Logf("[exit: %v]\n[stdout]\n%s[stderr]\n%s", cmd.ProcessState, &stdout, &stderr)
+	if !signaled {
+		ts.Fatalf("interrupt: the command ended without a progress line")
+	}
+	if (err != nil) != neg {
+		ts.Fatalf("interrupt: unexpected result: %v", err)
+	}
+}
+
+// lookPath finds a command in the script's PATH.
+func lookPath(ts *testscript.TestScript, name string) string {
+	for _, dir := range filepath.SplitList(ts.Getenv("PATH")) {
+		for _, ext := range []string{"", ".exe"} {
+			p := filepath.Join(dir, name+ext)
+			if fi, err := os.Stat(p); err == nil && !fi.IsDir() {
+				return p
+			}
+		}
+	}
+	ts.Fatalf("interrupt: %s not found in PATH", name)
+	return ""
+}

@@ -81,6 +81,10 @@ func Bind(m model.Machine, impl any) (*Binding, error) {
 		errs = append(errs, missing("View")+"; want View(ctx context.Context) (V, error)")
 	}
 	for _, a := range m.Actions() {
+		if a.Name == "Reset" || a.Name == "View" {
+			errs = append(errs, fmt.Sprintf("action %s: the name is taken by the adapter's own %s method; rename the action in the model", a.Name, a.Name))
+			continue
+		}
 		want := wantSignature(a)
 		mv := v.MethodByName(a.Name)
 		if !mv.IsValid() {

@@ -17,9 +17,10 @@ func dslModel(t fataler, mod int) *model.Model[Pair] {
 	m.Init(Pair{})
 	dsl.Action1(m, "IncA", dsl.Range("k", 1, 2),
 		func(s Pair, k int) bool { return s.A+k < mod },
-		func(s *Pair, k int) { s.A += k })
+		func(s *Pair, k int) { s.A += k }).
+		Returns(func(s Pair, k int) any { return s.A + k })
 	m.Action("CopyA", func(s Pair) bool { return s.B != s.A }, func(s *Pair) { s.B = s.A })
-	m.Action("Reset", func(s Pair) bool { return s.A > 0 }, func(s *Pair) { *s = Pair{} })
+	m.Action("Clear", func(s Pair) bool { return s.A > 0 }, func(s *Pair) { *s = Pair{} })
 	out, err := m.Build()
 	if err != nil {
 		t.Fatal(err)

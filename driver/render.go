@@ -81,7 +81,11 @@ func resultLine[S any](res *explorer.Result[S]) string {
 			switch v.Kind {
 			case explorer.PanicKind, explorer.ImpureKind:
 				first, _, _ := strings.Cut(v.Message, "\n")
-				return fmt.Sprintf("violation: %s after %d %s: %s", v.Kind, v.Trace.Len(), plural(v.Trace.Len(), "step", "steps"), first)
+				step := v.Trace.Len()
+				if v.Attempted != nil {
+					step++ // the step that panicked has no state after it in the trace
+				}
+				return fmt.Sprintf("violation: %s in step %d: %s", v.Kind, step, first)
 			case explorer.DeadlockKind:
 				return fmt.Sprintf("violation: deadlock after %d %s", v.Trace.Len(), plural(v.Trace.Len(), "step", "steps"))
 			}
@@ -144,7 +148,11 @@ func writeViolation[S any](w io.Writer, v *explorer.Violation[S], m *model.Model
 		fmt.Fprintln(w)
 		note = "(panicked)"
 	case explorer.ImpureKind:
-		fmt.Fprintf(w, "impure action %s%s: %s\n\n", v.Name, at(actionPos(m, v.Name)), v.Message)
+		fmt.Fprintf(w, "impure action: %s\n", v.Message)
+		if p := relPos(actionPos(m, v.Name)); p != "" {
+			fmt.Fprintf(w, "    %s  action %s\n", p, v.Name)
+		}
+		fmt.Fprintln(w)
 		note = "(changed the state it was given)"
 	default:
 		fmt.Fprintf(w, "%s: %s\n\n", v.Kind, v.Message)

@@ -137,6 +137,13 @@ func TestRender_golden(t *testing.T) {
 				Violations: []*explorer.Violation[ledger]{{Kind: explorer.PanicKind, Name: "Commit", Message: panicMsg, Trace: tr,
 					Attempted: &model.Step{Action: "Commit"}}}}, ledgerModel, x)
 		},
+		"summary-impure": func(b *bytes.Buffer) {
+			tr := model.Trace[ledger]{States: ledgerTrace.States[:1]}
+			writeSummary(b, &explorer.Result[ledger]{Status: explorer.Violated, Stats: stats, Coverage: coverage,
+				Violations: []*explorer.Violation[ledger]{{Kind: explorer.ImpureKind, Name: "Start",
+					Message: "Start(\"alice\", \"bob\", 3) changed the state it was given", Trace: tr,
+					Attempted: &model.Step{Action: "Start", Args: []any{"alice", "bob", 3}}}}}, ledgerModel, x)
+		},
 		"summary-deadlock": func(b *bytes.Buffer) {
 			tr := model.Trace[ledger]{States: ledgerTrace.States[:2], Steps: ledgerTrace.Steps[:1]}
 			writeSummary(b, &explorer.Result[ledger]{Status: explorer.Violated, Stats: stats, Coverage: coverage,

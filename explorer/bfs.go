@@ -26,9 +26,12 @@ type recStore struct {
 	n      int
 }
 
-// add appends a record and returns its index.
+// add appends a record and returns its index. The first block starts small
+// and grows by appending; every later block has exactly recBlock records.
 func (s *recStore) add(r rec) uint32 {
-	if s.n%recBlock == 0 {
+	if len(s.blocks) == 0 {
+		s.blocks = append(s.blocks, make([]rec, 0, 1024))
+	} else if len(s.blocks[len(s.blocks)-1]) == recBlock {
 		s.blocks = append(s.blocks, make([]rec, 0, recBlock))
 	}
 	b := &s.blocks[len(s.blocks)-1]
@@ -39,7 +42,13 @@ func (s *recStore) add(r rec) uint32 {
 
 func (s *recStore) at(i uint32) rec { return s.blocks[i/recBlock][i%recBlock] }
 
-func (s *recStore) bytes() int64 { return int64(len(s.blocks)) * recBlock * 8 }
+func (s *recStore) bytes() int64 {
+	var n int64
+	for _, b := range s.blocks {
+		n += int64(cap(b)) * 8
+	}
+	return n
+}
 
 // chunkOut is what one worker found while expanding one chunk of a level.
 type chunkOut[S any] struct {

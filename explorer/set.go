@@ -23,7 +23,7 @@ type shard struct {
 func newFPSet(locked bool) *fpSet {
 	s := &fpSet{locked: locked}
 	for i := range s.shards {
-		s.shards[i].slots = make([]uint64, 256)
+		s.shards[i].slots = make([]uint64, 16)
 	}
 	return s
 }

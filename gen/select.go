@@ -6,6 +6,7 @@ import (
 	"hash/fnv"
 	"math/rand/v2"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/mbtgo/mbt/adapters"
@@ -21,7 +22,8 @@ const (
 	// States: every reachable state is visited by some test.
 	States Criterion = "states"
 	// Transitions: every transition (state, action, arguments) is taken by
-	// some test; a tour with resets, close to one step per transition.
+	// some test, in the fewest steps in total that tests from an initial
+	// state can take them (see [Options.MaxSteps] for long tours).
 	Transitions Criterion = "transitions"
 	// Actions: every action with every argument value that is ever enabled.
 	Actions Criterion = "actions"
@@ -65,14 +67,21 @@ func ParseCriteria(list string) ([]Criterion, error) {
 }
 
 // Options configure Select. The zero value selects transitions and
-// boundaries with at most 50 steps per test.
+// boundaries with tests of at most 50 steps (more on deep state graphs, see
+// MaxSteps).
 type Options struct {
 	_ struct{}
 
 	// Criteria to meet; default transitions and boundaries.
 	Criteria []Criterion
 	// MaxSteps is the longest test a tour makes before it starts a new one
-	// (default 50). A single path that is longer is kept whole.
+	// (default 50, or four times the depth of the state graph if that is
+	// more). A test is longer only when it is a shortest path to its last
+	// transition. A test that goes on where a cut tour stopped first replays
+	// a shortest path to that state; the transitions tour is cut where those
+	// paths are shortest in total. Cuts cost steps: where states can be
+	// revisited (such as a ledger that goes up and down), a limit well below
+	// four times the depth can make the suite several times longer.
 	MaxSteps int
 	// Seed, Walks and WalkSteps shape the Random criterion (defaults 1, 10
 	// and 20).
@@ -136,15 +145,15 @@ func Select[S any](ctx context.Context, m *model.Model[S], opts Options) (*Suite
 	if len(opts.Criteria) == 0 {
 		opts.Criteria = []Criterion{Transitions, Boundaries}
 	}
-	if opts.MaxSteps <= 0 {
-		opts.MaxSteps = 50
-	}
 	if opts.MaxStates <= 0 {
 		opts.MaxStates = 100_000
 	}
 	g, err := explorer.BuildGraph(ctx, m, opts.MaxStates)
 	if err != nil {
 		return nil, fmt.Errorf("gen: %w", err)
+	}
+	if opts.MaxSteps <= 0 {
+		opts.MaxSteps = defaultMaxSteps(g.Depth)
 	}
 	sel := newSelector(g, opts)
 	suite := &Suite{Model: m.Name, States: len(g.States), Transitions: g.Transitions()}
@@ -182,6 +191,17 @@ func Select[S any](ctx context.Context, m *model.Model[S], opts Options) (*Suite
 	}
 	suite.Tests = nameTests(m.Name, suite.Tests)
 	return suite, nil
+}
+
+// defaultMaxSteps is 50, or four times the depth of the state graph if
+// that is more: the path that leads back to where a cut tour goes on is
+// then a small part of each test.
+func defaultMaxSteps(depth []int32) int {
+	d := 0
+	for _, x := range depth {
+		d = max(d, int(x))
+	}
+	return max(50, 4*d)
 }
 
 // selector walks a state graph to build tests.
@@ -288,6 +308,12 @@ func (sel *selector[S]) tour(crit Criterion, useful func(prev, e int) bool, take
 	return tests
 }
 
+// tourGraph returns the view of the graph that edgeCover needs.
+func (sel *selector[S]) tourGraph() *tourGraph {
+	g := sel.g
+	return &tourGraph{edges: g.Edges, inits: g.Inits, depth: g.Depth, parent: g.Parent, base: sel.base, src: sel.src}
+}
+
 // appendEdge adds the step of global edge e to t.
 func (sel *selector[S]) appendEdge(t *Test, e int) {
 	from := int(sel.src[e])
@@ -308,7 +334,21 @@ func (sel *selector[S]) pathTest(crit Criterion, s int) Test {
 
 func (sel *selector[S]) transitions() ([]Test, Report) {
 	covered := make([]bool, len(sel.src))
-	tests := sel.tour(Transitions, func(_, e int) bool { return !covered[e] }, func(_, e int) { covered[e] = true })
+	var tests []Test
+	if walks, ok := edgeCover(sel.tourGraph(), sel.opts.MaxSteps); ok {
+		for _, w := range walks {
+			t := Test{Criterion: Transitions, Init: w.init}
+			for _, e := range w.edges {
+				covered[e] = true
+				sel.appendEdge(&t, int(e))
+			}
+			tests = append(tests, t)
+		}
+	} else {
+		// Not reached unless the tour has a bug: the greedy tour is slower
+		// and longer, but covers every edge too.
+		tests = sel.tour(Transitions, func(_, e int) bool { return !covered[e] }, func(_, e int) { covered[e] = true })
+	}
 	n := 0
 	for _, c := range covered {
 		if c {
@@ -575,8 +615,15 @@ func counterexamples[S any](ctx context.Context, m *model.Model[S], sel *selecto
 
 // dedupe drops tests whose steps repeat an earlier test's.
 func dedupe(tests []Test) []Test {
-	seen := map[string]bool{}
+	tests, _ = dedupeKeys(tests)
+	return tests
+}
+
+// dedupeKeys is dedupe that also returns the stepsKey of each test kept.
+func dedupeKeys(tests []Test) ([]Test, []string) {
+	seen := make(map[string]bool, len(tests))
 	out := tests[:0]
+	var keys []string
 	for _, t := range tests {
 		k := stepsKey(t)
 		if seen[k] {
@@ -584,15 +631,18 @@ func dedupe(tests []Test) []Test {
 		}
 		seen[k] = true
 		out = append(out, t)
+		keys = append(keys, k)
 	}
-	return out
+	return out, keys
 }
 
 func stepsKey(t Test) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%d|", t.Init)
+	b.WriteString(strconv.Itoa(t.Init))
+	b.WriteByte('|')
 	for _, s := range t.Steps {
-		fmt.Fprintf(&b, "%v;", s)
+		b.WriteString(s.String()) // as %v
+		b.WriteByte(';')
 	}
 	return b.String()
 }
@@ -600,11 +650,11 @@ func stepsKey(t Test) string {
 // nameTests names each test Test<Model>_<Criterion>_<hash of its steps>,
 // dropping exact duplicates across criteria.
 func nameTests(modelName string, tests []Test) []Test {
-	tests = dedupe(tests)
+	tests, keys := dedupeKeys(tests)
 	used := map[string]int{}
 	for i := range tests {
 		h := fnv.New32a()
-		h.Write([]byte(stepsKey(tests[i])))
+		h.Write([]byte(keys[i]))
 		name := fmt.Sprintf("Test%s_%s_%08x", ident(modelName), ident(string(tests[i].Criterion)), h.Sum32())
 		used[name]++
 		if n := used[name]; n > 1 {

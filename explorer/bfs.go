@@ -125,6 +125,9 @@ func (r *run[S]) bfs() {
 		}
 		if best != nil {
 			r.reportBFS(records, best)
+			if v := r.violations; len(v) > 0 && int64(v[0].Trace.Len()) > r.depth.Load() {
+				r.depth.Store(int64(v[0].Trace.Len()))
+			}
 			return
 		}
 		if found > 0 {
@@ -355,6 +358,8 @@ func (w *worker[S]) flushBFS(set *fpSet, out *chunkOut[S]) (f *found) {
 		}
 		w.id = int(p.id)
 		if name, ok := w.checkInvariants(&p.s); !ok {
+			// The violating state is a distinct state found, as TLC counts it.
+			r.distinct.Add(1)
 			return &found{kind: InvariantKind, name: name, at: p.at, id: int(p.id), key: p.key,
 				msg: "invariant " + name + " is false"}
 		}

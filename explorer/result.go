@@ -100,13 +100,17 @@ type Violation[S any] struct {
 }
 
 func (v *Violation[S]) String() string {
+	steps := fmt.Sprintf("%d steps", v.Trace.Len())
+	if v.Trace.Len() == 1 {
+		steps = "1 step"
+	}
 	switch v.Kind {
 	case DeadlockKind:
-		return fmt.Sprintf("deadlock after %d steps", v.Trace.Len())
+		return "deadlock after " + steps
 	case PanicKind, ImpureKind:
 		return fmt.Sprintf("%s: %s", v.Kind, v.Message)
 	}
-	return fmt.Sprintf("%s %s violated after %d steps", v.Kind, v.Name, v.Trace.Len())
+	return fmt.Sprintf("%s %s violated after %s", v.Kind, v.Name, steps)
 }
 
 // Stats are the counts of an exploration.

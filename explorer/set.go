@@ -76,15 +76,6 @@ func (sh *shard) grow() {
 	}
 }
 
-// len returns the number of fingerprints. Not safe during inserts.
-func (s *fpSet) len() int {
-	n := 0
-	for i := range s.shards {
-		n += s.shards[i].n
-	}
-	return n
-}
-
 // bytes returns the memory held by the slots.
 func (s *fpSet) bytes() int64 {
 	var b int64

@@ -96,14 +96,15 @@ func TestModel_NotSolvedMatchesTLC(t *testing.T) {
 			if got := jugs(v.Trace); !slices.Equal(got, want) {
 				t.Errorf("trace:\n%q\nwant TLC's:\n%q", got, want)
 			}
-			// TLC: "73 states generated, 14 distinct states found". TLC
-			// counts the initial state as generated and the violating
-			// state as found; the explorer counts neither: 72 enabled
-			// steps evaluated (12 states expanded, 6 actions each) and
-			// 13 distinct states before the one that violates NotSolved.
-			if res.Stats.Transitions != 72 || res.Stats.Distinct != 13 {
-				t.Errorf("%d transitions, %d distinct states before the violation; want 72, 13 (TLC: 73 generated, 14 distinct)",
-					res.Stats.Transitions, res.Stats.Distinct)
+			// TLC: "73 states generated, 14 distinct states found ... The
+			// depth of the complete state graph search is 7". TLC counts
+			// the initial state as generated and its depth in states; the
+			// explorer counts 72 enabled steps evaluated (12 states
+			// expanded, 6 actions each), 14 distinct states including the
+			// violating one, and a depth of 6 steps.
+			if res.Stats.Transitions != 72 || res.Stats.Distinct != 14 || res.Stats.MaxDepth != 6 {
+				t.Errorf("%d transitions, %d distinct states, depth %d at the violation; want 72, 14, 6 (TLC: 73 generated, 14 distinct, depth 7 in states)",
+					res.Stats.Transitions, res.Stats.Distinct, res.Stats.MaxDepth,					res.Stats.Transitions, res.Stats.Distinct)
 			}
 		})
 	}

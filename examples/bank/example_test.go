@@ -25,6 +25,6 @@ func ExampleModel() {
 		fmt.Printf("%s returns %v: balances %v\n", st, st.Output, v.Trace.States[i+1].Balances)
 	}
 	// Output:
-	// invariant NoNegativeBalance violated after 1 steps
+	// invariant NoNegativeBalance violated after 1 step
 	// Withdraw("a", 1) returns -1: balances map[a:-1 b:0]
 }

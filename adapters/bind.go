@@ -125,7 +125,11 @@ func Bind(m model.Machine, impl any) (*Binding, error) {
 		}
 		merr.ErrorFormat = func(es []error) string {
 			var sb strings.Builder
-			fmt.Fprintf(&sb, "adapters: %v does not implement model %s (%d problems):", t, m.Name(), len(es))
+			problems := fmt.Sprintf("%d problems", len(es))
+			if len(es) == 1 {
+				problems = "1 problem"
+			}
+			fmt.Fprintf(&sb, "adapters: %v does not implement model %s (%s):", t, m.Name(), problems)
 			for _, e := range es {
 				sb.WriteString("\n\t" + e.Error())
 			}

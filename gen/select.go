@@ -437,9 +437,13 @@ func (sel *selector[S]) pairs() ([]Test, Report) {
 	return tests, Report{Items: total, Covered: len(covered), Unit: "transition pairs"}
 }
 
-// boundaries: for every action id, the first state (breadth-first) where it
-// just became enabled, where it just became disabled, and where it is
-// disabled at all.
+// boundaries: for every action id (an action with its arguments), the first
+// state breadth-first where it just became enabled (taken), where it just
+// became disabled, where it is disabled at all, and where it is disabled
+// while a sibling that differs in one argument is enabled (each tried as a
+// negative step). The last kind tries a refusal where it matters: a
+// Transfer("a", "a", 1) where Transfer("a", "b", 1) goes through, a
+// Withdraw("a", 2) where Withdraw("a", 1) does.
 func (sel *selector[S]) boundaries() ([]Test, Report) {
 	g := sel.g
 	ids := g.IDs()
@@ -447,8 +451,12 @@ func (sel *selector[S]) boundaries() ([]Test, Report) {
 		justOn = iota
 		justOff
 		refused
+		argEdge
+		kinds
 	)
-	done := make([][3]bool, ids)
+	siblings := sel.siblings()
+	done := make([][kinds]bool, ids)
+	exists := make([][kinds]bool, ids)
 	var tests []Test
 	enabledIn := func(s int) []bool {
 		on := make([]bool, ids)
@@ -457,8 +465,6 @@ func (sel *selector[S]) boundaries() ([]Test, Report) {
 		}
 		return on
 	}
-	items, covered := 0, 0
-	exists := make([][3]bool, ids)
 	for s := range g.States {
 		on := enabledIn(s)
 		var pon []bool
@@ -466,17 +472,23 @@ func (sel *selector[S]) boundaries() ([]Test, Report) {
 			pon = enabledIn(int(p.From))
 		}
 		for id := range ids {
-			kinds := []int{}
+			var ks []int
 			if !on[id] {
-				kinds = append(kinds, refused)
+				ks = append(ks, refused)
+				for _, sib := range siblings[id] {
+					if on[sib] {
+						ks = append(ks, argEdge)
+						break
+					}
+				}
 			}
 			if pon != nil && on[id] && !pon[id] {
-				kinds = append(kinds, justOn)
+				ks = append(ks, justOn)
 			}
 			if pon != nil && !on[id] && pon[id] {
-				kinds = append(kinds, justOff)
+				ks = append(ks, justOff)
 			}
-			for _, k := range kinds {
+			for _, k := range ks {
 				exists[id][k] = true
 				if done[id][k] {
 					continue
@@ -496,8 +508,9 @@ func (sel *selector[S]) boundaries() ([]Test, Report) {
 			}
 		}
 	}
+	items, covered := 0, 0
 	for id := range ids {
-		for k := range 3 {
+		for k := range kinds {
 			if exists[id][k] {
 				items++
 				if done[id][k] {
@@ -509,6 +522,43 @@ func (sel *selector[S]) boundaries() ([]Test, Report) {
 	// A just-disabled test is often also the first refused one: keep one.
 	tests = dedupe(tests)
 	return tests, Report{Items: items, Covered: covered, Unit: "boundaries", Missed: sel.neverEnabled()}
+}
+
+// siblings returns, for each action id, the ids of the same action whose
+// arguments differ in exactly one position.
+func (sel *selector[S]) siblings() [][]int {
+	g := sel.g
+	out := make([][]int, g.IDs())
+	for id := range out {
+		a, c := g.Action(id)
+		act := g.Actions[a]
+		base := id - c
+		// Decode c in mixed radix, last parameter fastest.
+		idx := make([]int, len(act.Params))
+		rest := c
+		for p := len(act.Params) - 1; p >= 0; p-- {
+			n := len(act.Params[p].Values)
+			idx[p] = rest % n
+			rest /= n
+		}
+		for p := range act.Params {
+			for v := range act.Params[p].Values {
+				if v == idx[p] {
+					continue
+				}
+				alt := 0
+				for q := range act.Params {
+					x := idx[q]
+					if q == p {
+						x = v
+					}
+					alt = alt*len(act.Params[q].Values) + x
+				}
+				out[id] = append(out[id], base+alt)
+			}
+		}
+	}
+	return out
 }
 
 func (sel *selector[S]) random() ([]Test, Report) {

@@ -88,12 +88,29 @@ func (a *HTTPAdapter) Transfer(ctx context.Context, from, to string, amt int) er
 	return a.c.Transfer(ctx, from, to, amt)
 }
 
-// ConcurrentTransfers performs ConcurrentTransfers(from, to, amt): two
-// clients send Transfer(from, to, amt) at the same time. Both must succeed.
-func (a *HTTPAdapter) ConcurrentTransfers(ctx context.Context, from, to string, amt int) error {
+// ConcurrentTransfers performs ConcurrentTransfers(from, to): two clients
+// send Transfer(from, to, 1) at the same time. It returns how many the
+// ledger accepted, and an error when it accepted neither.
+func (a *HTTPAdapter) ConcurrentTransfers(ctx context.Context, from, to string) (int, error) {
 	errs := make(chan error, 2)
 	for range 2 {
-		go func() { errs <- a.c.Transfer(ctx, from, to, amt) }()
+		go func() { errs <- a.c.Transfer(ctx, from, to, 1) }()
 	}
-	return errors.Join(<-errs, <-errs)
+	ok := 0
+	var failed []error
+	for range 2 {
+		err := <-errs
+		var refused *client.Error
+		switch {
+		case err == nil:
+			ok++
+		case errors.As(err, &refused) && refused.Status == http.StatusConflict:
+		default:
+			failed = append(failed, err)
+		}
+	}
+	if ok == 0 && len(failed) == 0 {
+		return 0, errors.New("the ledger refused both transfers")
+	}
+	return ok, errors.Join(failed...)
 }

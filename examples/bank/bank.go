@@ -49,7 +49,8 @@ func AccountNames(n int) []string {
 //
 // Deposit(acct, amt) and Withdraw(acct, amt) return the new balance of the
 // account; Transfer(from, to, amt) moves amt between two different accounts
-// and returns nothing.
+// and returns nothing; ConcurrentTransfers(from, to) is two clients each
+// transferring 1 from one account to the other at the same moment.
 func Model(c Config) (*model.Model[State], error) {
 	switch {
 	case c.Accounts < 1 || c.Accounts > 26:
@@ -95,6 +96,26 @@ func Model(c Config) (*model.Model[State], error) {
 		func(s *State, from, to string, amt int) {
 			s.Balances[from] -= amt
 			s.Balances[to] += amt
+		})
+
+	// Two clients each transfer 1 from one account to another at the same
+	// moment. Each transfer succeeds if it can, as if one ran after the
+	// other; the output is how many succeeded. When neither can, the step
+	// is refused.
+	dsl.Action2(m, "ConcurrentTransfers", dsl.Values("from", names...), dsl.Values("to", names...),
+		func(s State, from, to string) bool {
+			return from != to && s.Balances[from] >= 1 && s.Balances[to]+1 <= c.Max
+		},
+		func(s *State, from, to string) {
+			for range 2 {
+				if s.Balances[from] >= 1 && s.Balances[to]+1 <= c.Max {
+					s.Balances[from]--
+					s.Balances[to]++
+				}
+			}
+		}).
+		Returns(func(s State, from, to string) any {
+			return min(2, s.Balances[from], c.Max-s.Balances[to])
 		})
 
 	m.Invariant("NoNegativeBalance", func(s State) bool {

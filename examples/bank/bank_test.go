@@ -49,8 +49,10 @@ func pow(b, e int) int {
 //     balance times n^(A-1) for the others, per account and amount;
 //   - Withdraw(x, k) where balance(x) >= k: n-k values, likewise;
 //   - Transfer(x, y, k) with x != y where balance(x) >= k and
-//     balance(y) <= Max-k: (n-k)^2 times n^(A-2), per ordered pair.
-func counts(c Config) (states, deposit, withdraw, transfer int) {
+//     balance(y) <= Max-k: (n-k)^2 times n^(A-2), per ordered pair;
+//   - ConcurrentTransfers(x, y) with x != y where one transfer of 1 can go
+//     through: (n-1)^2 times n^(A-2), per ordered pair.
+func counts(c Config) (states, deposit, withdraw, transfer, concurrent int) {
 	n, a := c.Max+1, c.Accounts
 	for k := 1; k <= c.MaxAmount; k++ {
 		deposit += a * (n - k) * pow(n, a-1)
@@ -58,7 +60,10 @@ func counts(c Config) (states, deposit, withdraw, transfer int) {
 			transfer += a * (a - 1) * (n - k) * (n - k) * pow(n, a-2)
 		}
 	}
-	return pow(n, a), deposit, deposit, transfer
+	if a >= 2 {
+		concurrent = a * (a - 1) * (n - 1) * (n - 1) * pow(n, a-2)
+	}
+	return pow(n, a), deposit, deposit, transfer, concurrent
 }
 
 func TestModel_Counts(t *testing.T) {
@@ -70,14 +75,14 @@ func TestModel_Counts(t *testing.T) {
 		depth       int
 		reason      string
 	}{
-		{"defaults", Config{Accounts: 2, Max: 3, MaxAmount: 2}, 16, 106, 4,
-			"4^2 states; 40 deposits + 40 withdrawals + 26 transfers; (3,3) takes two deposits per account"},
-		{"three accounts", Config{Accounts: 3, Max: 2, MaxAmount: 2}, 27, 252, 3,
-			"3^3 states; 81 + 81 + 90 (6 ordered pairs * 5 * 3); (2,2,2) takes one deposit of 2 per account"},
+		{"defaults", Config{Accounts: 2, Max: 3, MaxAmount: 2}, 16, 124, 4,
+			"4^2 states; 40 deposits + 40 withdrawals + 26 transfers + 18 concurrent pairs (2 * 3^2); (3,3) takes two deposits per account"},
+		{"three accounts", Config{Accounts: 3, Max: 2, MaxAmount: 2}, 27, 324, 3,
+			"3^3 states; 81 + 81 + 90 (6 ordered pairs * 5 * 3) + 72 (6 * 2^2 * 3); (2,2,2) takes one deposit of 2 per account"},
 		{"one account", Config{Accounts: 1, Max: 3, MaxAmount: 2}, 4, 10, 2,
-			"balances 0..3; 5 deposits + 5 withdrawals; Transfer is never enabled"},
-		{"amount up to max", Config{Accounts: 2, Max: 3, MaxAmount: 3}, 16, 124, 2,
-			"4^2 states; 48 + 48 + 28 (2 * (9+4+1)); one deposit of 3 fills an account"},
+			"balances 0..3; 5 deposits + 5 withdrawals; no transfers with one account"},
+		{"amount up to max", Config{Accounts: 2, Max: 3, MaxAmount: 3}, 16, 142, 2,
+			"4^2 states; 48 + 48 + 28 (2 * (9+4+1)) + 18; one deposit of 3 fills an account"},
 	}
 	seen := map[string]bool{}
 	for _, tt := range tests {
@@ -86,10 +91,10 @@ func TestModel_Counts(t *testing.T) {
 		}
 		seen[tt.name] = true
 		t.Run(tt.name, func(t *testing.T) {
-			states, dep, wd, tr := counts(tt.cfg)
-			if int64(states) != tt.distinct || int64(dep+wd+tr) != tt.transitions {
+			states, dep, wd, tr, cc := counts(tt.cfg)
+			if int64(states) != tt.distinct || int64(dep+wd+tr+cc) != tt.transitions {
 				t.Fatalf("table says %d states and %d transitions, the formula %d and %d",
-					tt.distinct, tt.transitions, states, dep+wd+tr)
+					tt.distinct, tt.transitions, states, dep+wd+tr+cc)
 			}
 			m, err := Model(tt.cfg)
 			if err != nil {
@@ -111,7 +116,7 @@ func TestModel_Counts(t *testing.T) {
 				for _, a := range res.Coverage.Actions {
 					fired[a.Name] = a.Fired
 				}
-				want := map[string]int64{"Deposit": int64(dep), "Withdraw": int64(wd), "Transfer": int64(tr)}
+				want := map[string]int64{"Deposit": int64(dep), "Withdraw": int64(wd), "Transfer": int64(tr), "ConcurrentTransfers": int64(cc)}
 				if !maps.Equal(fired, want) {
 					t.Errorf("workers=%d: actions fired %v, want %v", workers, fired, want)
 				}

@@ -1,0 +1,58 @@
+package bank_test
+
+import (
+	"os"
+	"os/exec"
+	"strings"
+	"testing"
+
+	"github.com/mbtgo/mbt/examples/bank"
+)
+
+// TestPlantedBugs runs the generated suite (the TestBank_ tests of
+// bank_mbt_test.go) against the clean ledger and against each planted bug,
+// by running this test binary again with $MBT_BANK_BUGS set. The clean
+// ledger must pass; every bug must fail at least one generated test with a
+// message that names the step and the command that reruns it.
+func TestPlantedBugs(t *testing.T) {
+	if os.Getenv(bank.BugsEnv) != "" {
+		t.Skip("running inside TestPlantedBugs")
+	}
+	tests := []struct {
+		bug    string
+		reason string
+	}{
+		{"", "the clean ledger agrees with the model on every generated test"},
+		{"overdraft", "a refused Withdraw(a, 2) at balance 1 goes through"},
+		{"selftransfer", "a Transfer(a, a, 1) the model refuses is accepted and credits twice"},
+		{"exactbalance", "withdrawing exactly the balance is refused although the model allows it"},
+		{"lostupdate", "two concurrent transfers lose one update"},
+	}
+	for _, tt := range tests {
+		name := tt.bug
+		if name == "" {
+			name = "clean"
+		}
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			cmd := exec.Command(os.Args[0], "-test.run", "^TestBank_", "-test.count", "1")
+			cmd.Env = append(os.Environ(), bank.BugsEnv+"="+tt.bug)
+			if tt.bug == "" {
+				cmd.Env = append(os.Environ(), bank.BugsEnv+"=")
+			}
+			out, err := cmd.CombinedOutput()
+			switch {
+			case tt.bug == "" && err != nil:
+				t.Fatalf("the generated suite fails against the clean ledger: %v\n%s", err, out)
+			case tt.bug != "" && err == nil:
+				t.Fatalf("bug %s (%s) was not caught by the generated suite:\n%s", tt.bug, tt.reason, out)
+			case tt.bug != "":
+				for _, want := range []string{"--- FAIL: TestBank_", "mbt: step", "rerun: go test -run '^TestBank_"} {
+					if !strings.Contains(string(out), want) {
+						t.Errorf("bug %s: the failure output lacks %q:\n%s", tt.bug, want, out)
+					}
+				}
+			}
+		})
+	}
+}

@@ -1,5 +1,6 @@
 // Package driver is the runtime of the program that mbt builds to explore a
-// user's model. It is not meant to be imported directly.
+// user's model or generate its tests. It is not meant to be imported
+// directly.
 //
 // A model is a runtime value: the function that builds it runs only in a
 // program that imports the user's package. So `mbt explore ./pkg` generates a
@@ -13,7 +14,11 @@
 //
 // builds it inside the user's module and runs it. The driver sets the model's
 // constants from -set flags, runs [explorer.Explore] and renders the result,
-// as text for people or as JSON for machines.
+// as text for people or as JSON for machines. `mbt gen` runs the same
+// program with -driver.command=gen: the driver then selects tests with
+// [gen.Select], renders them with [gen.Source] and writes the test file (or,
+// with -check, compares it with the file on disk), or writes an adapter
+// skeleton with [gen.Scaffold].
 //
 // The package lives at the top of the module, not under cmd/, because the
 // generated program is built in the user's module and must import it: the
@@ -21,15 +26,18 @@
 // is explored with. The mbt command and the driver agree on a protocol
 // version ([Protocol]) so that a mismatch is reported instead of misread.
 //
-// Package driver owns the flags of an exploration ([Flags]), setting
-// constants, and rendering results; it does not load packages or build
-// programs (the mbt command does) and does not explore (package explorer
-// does). Its human-readable output is not stable: do not parse it; use -json.
+// Package driver owns the flags of an exploration ([Flags]) and of mbt gen
+// ([GenFlags]), setting constants, rendering results and writing generated
+// files; it does not load packages, check adapters' types or build programs
+// (the mbt command does), and does not explore (package explorer does) or
+// select tests (package gen does). Its human-readable output is not stable:
+// do not parse it; use -json.
 //
 // # Index
 //
 // Entry points for generated code: [Main], [Register], [RegisterNoConfig],
 // [RegisterNoError], [RegisterNoConfigNoError], [Entry].
 //
-// Shared with the mbt command: [Flags], [Protocol], [ParseBytes].
+// Shared with the mbt command: [Flags], [GenFlags], [GenTarget],
+// [DefaultCriteria], [Protocol], [ParseBytes].
 package driver

@@ -16,7 +16,10 @@ import (
 // a driver. A driver refuses to run for a command that speaks another
 // version, so that an mbt command and a model module that require different
 // versions of mbt fail with a clear message.
-const Protocol = 1
+//
+// Version 2 added -driver.command (explore or gen) and the flags of mbt gen
+// ([GenFlags], [GenTarget]).
+const Protocol = 2
 
 // Flags are the settings of one exploration: the flags of `mbt explore` that
 // the driver acts on. The mbt command parses and checks them with the same

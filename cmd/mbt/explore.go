@@ -89,14 +89,14 @@ func explore(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 
 	t, err := load(ctx, pattern)
 	if err != nil {
-		return fail(ctx, stderr, err)
+		return fail(ctx, stderr, "explore", err)
 	}
 	if err := checkModel(t, c.flags.Model); err != nil {
-		return fail(ctx, stderr, err)
+		return fail(ctx, stderr, "explore", err)
 	}
 	src, err := driverSource(t)
 	if err != nil {
-		return fail(ctx, stderr, err)
+		return fail(ctx, stderr, "explore", err)
 	}
 	if c.driverOnly {
 		stdout.Write(src)
@@ -104,7 +104,7 @@ func explore(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	bin, cleanup, err := buildDriver(ctx, t, src)
 	if err != nil {
-		return fail(ctx, stderr, err)
+		return fail(ctx, stderr, "explore", err)
 	}
 	defer cleanup()
 	code, err := runDriver(ctx, bin, driverArgs, stdout, stderr)
@@ -133,15 +133,16 @@ func checkModel(t *target, name string) error {
 	return &usageError{fmt.Sprintf("%s; its models: %s", msg, strings.Join(names, ", "))}
 }
 
-// fail reports err and returns its exit code.
-func fail(ctx context.Context, stderr io.Writer, err error) int {
+// fail reports err of the command cmd (explore, gen) and returns its exit
+// code.
+func fail(ctx context.Context, stderr io.Writer, cmd string, err error) int {
 	if ctx.Err() != nil {
 		fmt.Fprintln(stderr, "mbt: interrupted")
 		return exitError
 	}
 	var ue *usageError
 	if errors.As(err, &ue) {
-		fmt.Fprintf(stderr, "mbt explore: %v\n", err)
+		fmt.Fprintf(stderr, "mbt %s: %v\n", cmd, err)
 		return exitUsage
 	}
 	fmt.Fprintf(stderr, "mbt: %v\n", err)

@@ -4,10 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"go/build"
 	"go/types"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"golang.org/x/tools/go/packages"
@@ -35,6 +37,16 @@ type target struct {
 	// the user's module, so that its go.mod governs the build.
 	DriverDir string
 	Models    []modelFunc
+
+	// Dir is the package's directory; ModuleDir the root of its module,
+	// and MainModule whether that is the main module.
+	Dir        string
+	ModuleDir  string
+	MainModule bool
+	// Types are the package's types, and Extra the other packages load
+	// was asked for, by import path.
+	Types *types.Package
+	Extra map[string]*packages.Package
 }
 
 // loadError is a failure to load the user's package: exit code 3.
@@ -42,16 +54,20 @@ type loadError struct{ msg string }
 
 func (e *loadError) Error() string { return e.msg }
 
-// load resolves pattern to one package and finds its model functions.
-func load(ctx context.Context, pattern string) (*target, error) {
+// load resolves pattern to one package and finds its model functions. It
+// also loads the packages of the import paths extra, in the same
+// universe of types (so that their types can be compared with the
+// package's), into target.Extra; their errors are for the caller to report.
+func load(ctx context.Context, pattern string, extra ...string) (*target, error) {
 	cfg := &packages.Config{
 		Context: ctx,
 		Mode:    packages.NeedName | packages.NeedFiles | packages.NeedTypes | packages.NeedModule,
 	}
-	pkgs, err := packages.Load(cfg, pattern)
+	all, err := packages.Load(cfg, append([]string{pattern}, extra...)...)
 	if err != nil {
 		return nil, &loadError{fmt.Sprintf("load %s: %v", pattern, err)}
 	}
+	pkgs, extras := splitRoots(pattern, all, extra)
 	switch {
 	case len(pkgs) == 0:
 		// go/packages hides some failures of the go command, such as a
@@ -85,7 +101,11 @@ func load(ctx context.Context, pattern string) (*target, error) {
 	if pkg.Module == nil {
 		return nil, &loadError{fmt.Sprintf("%s (%s) is not in a module; mbt builds its driver in the package's module", pattern, pkg.PkgPath)}
 	}
-	t := &target{Pattern: pattern, ImportPath: pkg.PkgPath, Name: pkg.Name, Models: findModels(pkg.Types)}
+	t := &target{Pattern: pattern, ImportPath: pkg.PkgPath, Name: pkg.Name, Models: findModels(pkg.Types),
+		Dir: pkg.Dir, ModuleDir: pkg.Module.Dir, MainModule: pkg.Module.Main, Types: pkg.Types, Extra: extras}
+	if t.Dir == "" && len(pkg.GoFiles) > 0 {
+		t.Dir = filepath.Dir(pkg.GoFiles[0])
+	}
 	if len(t.Models) == 0 {
 		return nil, &loadError{fmt.Sprintf("%s (%s) has no model functions; mbt looks for exported functions like\n"+
 			"\tfunc Model(c Config) (*model.Model[State], error)\n"+
@@ -95,11 +115,7 @@ func load(ctx context.Context, pattern string) (*target, error) {
 	if pkg.Module.Main {
 		// Inside the package's directory, the driver may import the
 		// package even if it is internal.
-		dir := pkg.Dir
-		if dir == "" && len(pkg.GoFiles) > 0 {
-			dir = filepath.Dir(pkg.GoFiles[0])
-		}
-		t.DriverDir = filepath.Join(dir, ".mbt-driver")
+		t.DriverDir = filepath.Join(t.Dir, ".mbt-driver")
 		return t, nil
 	}
 	// A dependency: build in the main module, which requires it.
@@ -109,6 +125,35 @@ func load(ctx context.Context, pattern string) (*target, error) {
 	}
 	t.DriverDir = filepath.Join(root, ".mbt-driver")
 	return t, nil
+}
+
+// splitRoots separates the packages that pattern matched from those of the
+// extra import paths. A package that is both (the pattern names the
+// package of an extra path) is in both.
+func splitRoots(pattern string, all []*packages.Package, extra []string) ([]*packages.Package, map[string]*packages.Package) {
+	if len(extra) == 0 {
+		return all, nil
+	}
+	extras := map[string]*packages.Package{}
+	var pkgs []*packages.Package
+	for _, p := range all {
+		if slices.Contains(extra, p.PkgPath) {
+			extras[p.PkgPath] = p
+		} else {
+			pkgs = append(pkgs, p)
+		}
+	}
+	if len(pkgs) == 0 {
+		// The go command lists a package once: the pattern may name the
+		// package of an extra path.
+		abs, _ := filepath.Abs(pattern)
+		for _, p := range all {
+			if p.PkgPath == pattern || (p.Dir != "" && p.Dir == abs && (build.IsLocalImport(pattern) || filepath.IsAbs(pattern))) {
+				pkgs = append(pkgs, p)
+			}
+		}
+	}
+	return pkgs, extras
 }
 
 // packageErrors renders the errors of pkg, positions relative to the

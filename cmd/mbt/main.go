@@ -14,7 +14,7 @@ import (
 // Exit codes; see the manual in doc.go.
 const (
 	exitOK        = 0 // no violation (the exploration may be incomplete)
-	exitViolation = 1 // a property failed
+	exitViolation = 1 // a property failed; for gen -check, a stale file
 	exitUsage     = 2 // bad command line
 	exitError     = 3 // the model could not be loaded, built or run
 )
@@ -28,7 +28,8 @@ func main() {
 	os.Exit(code)
 }
 
-const usage = `mbt explores state-machine models written in Go.
+const usage = `mbt explores state-machine models written in Go, and generates Go tests
+from them.
 
 Usage:
 
@@ -37,18 +38,20 @@ Usage:
 Commands:
 
 	explore   explore every reachable state of a model in a Go package
+	gen       write a model's generated Go test file
 	version   print mbt's version
 	help      print this help, or a command's: mbt help explore
 
-Example:
+Examples:
 
 	mbt explore ./examples/twophase -set RM=4
+	mbt gen -adapter NewHTTPAdapter ./examples/bank
 
 The manual: go doc github.com/mbtgo/mbt/cmd/mbt
 `
 
 // commands are the subcommands, for did-you-mean.
-var commands = []string{"explore", "version", "help"}
+var commands = []string{"explore", "gen", "version", "help"}
 
 // run runs mbt with the arguments after the program name and returns the
 // exit code.
@@ -60,13 +63,21 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	switch cmd, rest := args[0], args[1:]; cmd {
 	case "explore":
 		return explore(ctx, rest, stdout, stderr)
+	case "gen":
+		return genMain(ctx, rest, stdout, stderr)
 	case "version":
 		fmt.Fprintf(stdout, "mbt %s %s %s/%s\n", version(), runtime.Version(), runtime.GOOS, runtime.GOARCH)
 		return exitOK
 	case "help", "-h", "-help", "--help":
-		if len(rest) > 0 && rest[0] == "explore" {
-			exploreFlags().printUsage(stdout)
-			return exitOK
+		if len(rest) > 0 {
+			switch rest[0] {
+			case "explore":
+				exploreFlags().printUsage(stdout)
+				return exitOK
+			case "gen":
+				genFlags().printUsage(stdout)
+				return exitOK
+			}
 		}
 		if len(rest) > 0 && rest[0] != "help" && rest[0] != "version" {
 			return unknown(stderr, rest[0])

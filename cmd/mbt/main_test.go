@@ -120,8 +120,10 @@ func cmdValidJSON(ts *testscript.TestScript, neg bool, args []string) {
 
 // cmdInterrupt runs a command that reports progress on stderr, sends it an
 // interrupt after its first progress line, and waits for it, like Ctrl-C on
-// a terminal. It writes the command's output to the files interrupted.stdout
-// and interrupted.stderr and fails if the command fails (succeeds, with !).
+// a terminal. It writes the command's output to the files
+// $WORK/interrupted.stdout and $WORK/interrupted.stderr (never into the
+// directory it ran in, which may be the repository) and fails if the
+// command fails (succeeds, with !).
 //
 //	interrupt mbt explore ./examples/twophase -strategy random -walks 100000000 -progress 100ms
 func cmdInterrupt(ts *testscript.TestScript, neg bool, args []string) {
@@ -170,8 +172,9 @@ func cmdInterrupt(ts *testscript.TestScript, neg bool, args []string) {
 	signaled := <-sent
 	<-done
 	err = cmd.Wait()
-	ts.Check(os.WriteFile(ts.MkAbs("interrupted.stdout"), stdout.Bytes(), 0o666))
-	ts.Check(os.WriteFile(ts.MkAbs("interrupted.stderr"), stderr.Bytes(), 0o666))
+	work := ts.Getenv("WORK")
+	ts.Check(os.WriteFile(filepath.Join(work, "interrupted.stdout"), stdout.Bytes(), 0o666))
+	ts.Check(os.WriteFile(filepath.Join(work, "interrupted.stderr"), stderr.Bytes(), 0o666))
 	ts.Logf("[exit: %v]\n[stdout]\n%s[stderr]\n%s", cmd.ProcessState, &stdout, &stderr)
 	if !signaled {
 		ts.Fatalf("interrupt: the command ended without a progress line")

@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/mbtgo/mbt/internal/suggest"
 )
 
 // A constant is one exported field of a model's config struct with the
@@ -68,7 +70,7 @@ func configure(t reflect.Type, sets []string) (reflect.Value, []constant, error)
 				names[i] = f.Name
 			}
 			msg := fmt.Sprintf("-set %s: %v has no field %s", name, t, name)
-			if s := suggest(name, names); s != "" {
+			if s := suggest.Closest(name, names); s != "" {
 				msg += fmt.Sprintf(" (did you mean %q?)", s)
 			} else if len(names) > 0 {
 				msg += "; constants: " + strings.Join(names, ", ")

@@ -18,6 +18,8 @@ import (
 
 	"github.com/mbtgo/mbt/explorer"
 	"github.com/mbtgo/mbt/model"
+
+	"github.com/mbtgo/mbt/internal/suggest"
 )
 
 // Exit codes of the driver, the same as the mbt command's.
@@ -343,7 +345,7 @@ func pick(entries []Entry, name string) (*Entry, error) {
 		return nil, fmt.Errorf("the package has %d models; choose one with -model: %s", len(entries), strings.Join(names, ", "))
 	}
 	msg := fmt.Sprintf("-model %s: no such model function", name)
-	if s := suggest(name, names); s != "" {
+	if s := suggest.Closest(name, names); s != "" {
 		return nil, fmt.Errorf("%s (did you mean %q?)", msg, s)
 	}
 	return nil, fmt.Errorf("%s; models: %s", msg, strings.Join(names, ", "))

@@ -10,6 +10,8 @@ import (
 	"strings"
 
 	"github.com/mbtgo/mbt/driver"
+
+	"github.com/mbtgo/mbt/internal/suggest"
 )
 
 // usageError is a bad command line: exit code 2.
@@ -127,7 +129,7 @@ func checkModel(t *target, name string) error {
 		return &usageError{fmt.Sprintf("%s has %d model functions; choose one with -model: %s", t.Pattern, len(names), strings.Join(names, ", "))}
 	}
 	msg := fmt.Sprintf("-model %s: %s has no model function %s", name, t.Pattern, name)
-	if s := suggest(name, names); s != "" {
+	if s := suggest.Closest(name, names); s != "" {
 		return &usageError{fmt.Sprintf("%s (did you mean %q?)", msg, s)}
 	}
 	return &usageError{fmt.Sprintf("%s; its models: %s", msg, strings.Join(names, ", "))}

@@ -13,6 +13,8 @@ import (
 	"strings"
 
 	"github.com/mbtgo/mbt/driver"
+
+	"github.com/mbtgo/mbt/internal/suggest"
 )
 
 // genCmd holds the flags of mbt gen.
@@ -278,7 +280,7 @@ func resolveAdapter(t *target, path, fn, filePkg string) (adapterFunc, error) {
 	obj := scope.Lookup(fn)
 	if obj == nil {
 		msg := fmt.Sprintf("-adapter %s: package %s has no function %s", spec, a.path, fn)
-		if s := suggest(fn, names); s != "" {
+		if s := suggest.Closest(fn, names); s != "" {
 			return a, &usageError{fmt.Sprintf("%s (did you mean %q?)", msg, s)}
 		}
 		if len(fitting) > 0 {

@@ -9,6 +9,8 @@ import (
 	"os/signal"
 	"runtime"
 	"runtime/debug"
+
+	"github.com/mbtgo/mbt/internal/suggest"
 )
 
 // Exit codes; see the manual in doc.go.
@@ -92,7 +94,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 // unknown reports an unknown command.
 func unknown(stderr io.Writer, cmd string) int {
 	msg := fmt.Sprintf("mbt: unknown command %q", cmd)
-	if s := suggest(cmd, commands); s != "" {
+	if s := suggest.Closest(cmd, commands); s != "" {
 		msg += fmt.Sprintf(" (did you mean %q?)", s)
 	}
 	fmt.Fprintf(stderr, "%s\nrun 'mbt help' for usage\n", msg)

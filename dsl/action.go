@@ -181,6 +181,12 @@ func (p Param[A]) check() paramCheck {
 	if reflect.TypeFor[A]().Comparable() {
 		seen := map[any]int{}
 		for i, v := range p.values {
+			// An interface type is comparable, but the value it holds may
+			// not be (a slice in a Values[any]): skip it rather than panic
+			// in the map.
+			if rv := reflect.ValueOf(any(v)); rv.IsValid() && !rv.Comparable() {
+				continue
+			}
 			if j, ok := seen[any(v)]; ok {
 				pc.dupOf, pc.dup = j, v
 				break

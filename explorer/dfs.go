@@ -27,8 +27,11 @@ func (r *run[S]) dfs() {
 			return
 		}
 		s := codec.Clone(&r.m.Init[i])
-		var fp uint64
-		fp, w.buf = codec.Fingerprint(w.buf, &s)
+		fp, f := w.fingerprint(&s, -1)
+		if f != nil {
+			r.reportPath(i, nil, f)
+			return
+		}
 		if _, ok := seen[fp]; ok {
 			continue
 		}
@@ -67,9 +70,13 @@ func (r *run[S]) dfs() {
 				continue
 			}
 			top.next, top.enabled = id+1, top.enabled+1
-			fp, w.buf = codec.Fingerprint(w.buf, &next)
+			fp, f := w.fingerprint(&next, id)
+			if f != nil {
+				r.reportPath(i, path(stack), f)
+				return
+			}
 			d, ok := seen[fp]
-			if ok && d <= depth+1 {
+			if ok && (r.opts.MaxDepth == 0 || d <= depth+1) {
 				continue
 			}
 			seen[fp] = depth + 1
@@ -148,7 +155,7 @@ func (w *worker[S]) checkState(s *S, id int) (f *found) {
 	defer func() {
 		if v := recover(); v != nil {
 			f = w.recovered(v, 0, 0)
-			f.id, f.attempted = -1, false
+			f.id, f.attempted = id, false
 		}
 	}()
 	w.id = id
@@ -157,7 +164,7 @@ func (w *worker[S]) checkState(s *S, id int) (f *found) {
 		if id < 0 {
 			msg += " in an initial state"
 		}
-		return &found{kind: InvariantKind, name: name, id: -1, msg: msg}
+		return &found{kind: InvariantKind, name: name, id: id, msg: msg}
 	}
 	return nil
 }
@@ -173,4 +180,19 @@ func (w *worker[S]) deadlock(s *S) (f *found) {
 		return nil
 	}
 	return &found{kind: DeadlockKind, id: -1, msg: "no action is enabled and the state is not marked terminal"}
+}
+
+// fingerprint fingerprints s, reached by step id (-1 for an initial state),
+// recovering a panic of the codec (a func stored in an interface).
+func (w *worker[S]) fingerprint(s *S, id int) (fp uint64, f *found) {
+	defer func() {
+		if v := recover(); v != nil {
+			w.phase = inFingerprint
+			f = w.recovered(v, 0, 0)
+			f.id, f.attempted = id, false
+		}
+	}()
+	w.phase = inFingerprint
+	fp, w.buf = w.r.m.Codec.Fingerprint(w.buf, s)
+	return fp, nil
 }

@@ -81,7 +81,8 @@ func (w *worker[S]) walk(rng *rand.Rand, depth int, set *fpSet) (f *found, init 
 	defer func() {
 		if v := recover(); v != nil {
 			f = w.recovered(v, 0, 0)
-			if f.attempted || w.phase == inTerminal {
+			if f.attempted || w.phase == inTerminal || w.phase == inProperty {
+				// Property panics keep their step, which ids lacks.
 				return
 			}
 			// The panic came from a check of the last state reached.
@@ -167,8 +168,17 @@ func (w *worker[S]) visit(s *S, set *fpSet, d int) bool {
 	if !set.insert(fp) {
 		return false
 	}
-	if n := r.distinct.Add(1); r.opts.MaxStates > 0 && n >= r.opts.MaxStates {
-		r.halt(StateLimit)
+	if limit := r.opts.MaxStates; limit > 0 {
+		// Reserve first, so that parallel walks never count more than
+		// MaxStates states.
+		n := r.reserved.Add(1)
+		if n >= limit {
+			r.halt(StateLimit)
+		}
+		if n > limit {
+			return false
+		}
 	}
+	r.distinct.Add(1)
 	return true
 }

@@ -177,7 +177,8 @@ func (r *run[S]) level(level []segment[S], set *fpSet) []*chunkOut[S] {
 			}
 			ch := chunks[ci]
 			sg := &level[ch.seg]
-			out := &chunkOut[S]{}
+			// Most chunks find about as many new states as they expand.
+			out := &chunkOut[S]{states: make([]S, 0, ch.hi-ch.lo), recs: make([]rec, 0, ch.hi-ch.lo)}
 			for i := ch.lo; i < ch.hi; i++ {
 				if r.stopped() {
 					break
@@ -296,7 +297,7 @@ func (w *worker[S]) expandBFS(s *S, at uint32, pos int64, set *fpSet, out *chunk
 			w.trans++
 			w.phase = inEffect
 			p := &w.batch[w.nb]
-			codec.CloneInto(&p.s, &p.own, s)
+			codec.CloneInto(&p.s, &p.own, s, &w.arena)
 			p.own = p.s
 			a.Effect(&p.s, c)
 			if purity {

@@ -42,6 +42,7 @@ type worker[S any] struct {
 	batch      []pending[S] // BFS successors waiting for the set
 	nb         int
 	sink       uint64 // keeps the set's prefetching loads alive
+	arena      model.Arena
 
 	// what user code is running
 	phase phase

@@ -7,9 +7,34 @@ import (
 )
 
 // intoFn makes the value at dst, which already holds a shallow copy of the
-// value at src, a deep copy, reusing the buffers of old (the value dst held
-// before) where it can. old's buffers must be owned by the caller.
-type intoFn func(dst, old, src unsafe.Pointer)
+// value at src, a deep copy, reusing the buffers of old where it can and
+// taking new pointer-free buffers from the arena a (which may be nil).
+// old's buffers must be owned by the caller.
+type intoFn func(dst, old, src unsafe.Pointer, a *Arena)
+
+// Arena hands out pointer-free memory for copies of slices in blocks of
+// 64 KiB, so that copying many small states does not allocate each one.
+// A block stays alive while any copy in it does. The zero value is ready;
+// an Arena is not safe for concurrent use.
+type Arena struct {
+	block []uint64
+}
+
+const arenaWords = 8192
+
+// words returns n zeroed 8-byte words.
+func (a *Arena) words(n int) unsafe.Pointer {
+	if a == nil || n > arenaWords/8 {
+		w := make([]uint64, n)
+		return unsafe.Pointer(unsafe.SliceData(w))
+	}
+	if len(a.block) < n {
+		a.block = make([]uint64, arenaWords)
+	}
+	p := unsafe.Pointer(unsafe.SliceData(a.block))
+	a.block = a.block[n:]
+	return p
+}
 
 // CloneInto makes *dst a deep copy of *src, reusing the maps and slices of
 // *old instead of allocating new ones where it can. The caller must own
@@ -20,7 +45,9 @@ type intoFn func(dst, old, src unsafe.Pointer)
 // The explorer uses it to compute successors that turn out to be known
 // states without allocating: it keeps the buffers it made and lets go of
 // them as soon as a successor is kept.
-func (c *Codec[S]) CloneInto(dst, old, src *S) {
+//
+// New slices of pointer-free elements come from arena when it is not nil.
+func (c *Codec[S]) CloneInto(dst, old, src *S, arena *Arena) {
 	switch {
 	case c.userClone != nil:
 		*dst = c.userClone(src)
@@ -28,7 +55,7 @@ func (c *Codec[S]) CloneInto(dst, old, src *S) {
 		*dst = *src
 	default:
 		*dst = *src
-		c.into(unsafe.Pointer(dst), unsafe.Pointer(old), unsafe.Pointer(src))
+		c.into(unsafe.Pointer(dst), unsafe.Pointer(old), unsafe.Pointer(src), arena)
 	}
 }
 
@@ -37,7 +64,7 @@ func buildInto(t reflect.Type, plain cloneFn) intoFn {
 	if plain == nil {
 		return nil
 	}
-	fallback := func(dst, old, src unsafe.Pointer) { plain(dst, src) }
+	fallback := func(dst, old, src unsafe.Pointer, _ *Arena) { plain(dst, src) }
 	switch t.Kind() {
 	case reflect.Struct:
 		type field struct {
@@ -53,9 +80,9 @@ func buildInto(t reflect.Type, plain cloneFn) intoFn {
 			}
 			fields = append(fields, field{f.Offset, buildInto(f.Type, c)})
 		}
-		return func(dst, old, src unsafe.Pointer) {
+		return func(dst, old, src unsafe.Pointer, a *Arena) {
 			for _, f := range fields {
-				f.into(unsafe.Add(dst, f.off), unsafe.Add(old, f.off), unsafe.Add(src, f.off))
+				f.into(unsafe.Add(dst, f.off), unsafe.Add(old, f.off), unsafe.Add(src, f.off), a)
 			}
 		}
 	case reflect.Array:
@@ -65,10 +92,10 @@ func buildInto(t reflect.Type, plain cloneFn) intoFn {
 		}
 		elem := buildInto(t.Elem(), ec)
 		n, size := t.Len(), t.Elem().Size()
-		return func(dst, old, src unsafe.Pointer) {
+		return func(dst, old, src unsafe.Pointer, a *Arena) {
 			for i := range n {
 				off := uintptr(i) * size
-				elem(unsafe.Add(dst, off), unsafe.Add(old, off), unsafe.Add(src, off))
+				elem(unsafe.Add(dst, off), unsafe.Add(old, off), unsafe.Add(src, off), a)
 			}
 		}
 	case reflect.Slice:
@@ -78,17 +105,26 @@ func buildInto(t reflect.Type, plain cloneFn) intoFn {
 		}
 		size := et.Size()
 		noPtr := noPointers(et)
-		return func(dst, old, src unsafe.Pointer) {
+		return func(dst, old, src unsafe.Pointer, a *Arena) {
 			s, o := (*sliceHeader)(src), (*sliceHeader)(old)
 			if s.data == nil {
 				return
 			}
+			n := uintptr(s.len) * size
 			if o.data == nil || o.cap < s.len {
-				plain(dst, src)
+				if !noPtr || n == 0 {
+					plain(dst, src)
+					return
+				}
+				// A new pointer-free buffer from the arena, capped at its
+				// length so that an append cannot reach its neighbours.
+				data := a.words(int((n + 7) / 8))
+				copy(unsafe.Slice((*byte)(data), n), unsafe.Slice((*byte)(s.data), n))
+				*(*sliceHeader)(dst) = sliceHeader{data: data, len: s.len, cap: s.len}
 				return
 			}
 			if noPtr {
-				copy(unsafe.Slice((*byte)(o.data), uintptr(s.len)*size), unsafe.Slice((*byte)(s.data), uintptr(s.len)*size))
+				copy(unsafe.Slice((*byte)(o.data), n), unsafe.Slice((*byte)(s.data), n))
 			} else {
 				reflect.Copy(reflect.NewAt(t, old).Elem().Slice(0, s.len), reflect.NewAt(t, src).Elem())
 			}
@@ -109,7 +145,7 @@ func buildInto(t reflect.Type, plain cloneFn) intoFn {
 	return fallback
 }
 
-func intoMap[M ~map[K]V, K comparable, V any](dst, old, src unsafe.Pointer) {
+func intoMap[M ~map[K]V, K comparable, V any](dst, old, src unsafe.Pointer, _ *Arena) {
 	s, o := *(*M)(src), *(*M)(old)
 	if s == nil {
 		return

@@ -104,7 +104,7 @@ func TestModel_NotSolvedMatchesTLC(t *testing.T) {
 			// violating one, and a depth of 6 steps.
 			if res.Stats.Transitions != 72 || res.Stats.Distinct != 14 || res.Stats.MaxDepth != 6 {
 				t.Errorf("%d transitions, %d distinct states, depth %d at the violation; want 72, 14, 6 (TLC: 73 generated, 14 distinct, depth 7 in states)",
-					res.Stats.Transitions, res.Stats.Distinct, res.Stats.MaxDepth,					res.Stats.Transitions, res.Stats.Distinct)
+					res.Stats.Transitions, res.Stats.Distinct, res.Stats.MaxDepth)
 			}
 		})
 	}

@@ -169,10 +169,16 @@ func (r *run[S]) level(level []segment[S], set *fpSet) []*chunkOut[S] {
 	}
 	outs := make([]*chunkOut[S], len(chunks))
 	var nextChunk atomic.Int64
+	// firstBad is the first chunk that found a violation. Chunks after it
+	// stop; chunks before it go on, since one of them may find an earlier
+	// violation. The violation reported is then the first in level order,
+	// whatever the number of workers.
+	var firstBad atomic.Int64
+	firstBad.Store(math.MaxInt64)
 	work := func(w *worker[S]) {
 		for {
 			ci := int(nextChunk.Add(1) - 1)
-			if ci >= len(chunks) || r.stopped() {
+			if ci >= len(chunks) || r.stopped() || int64(ci) > firstBad.Load() {
 				break
 			}
 			ch := chunks[ci]
@@ -180,7 +186,7 @@ func (r *run[S]) level(level []segment[S], set *fpSet) []*chunkOut[S] {
 			// Most chunks find about as many new states as they expand.
 			out := &chunkOut[S]{states: make([]S, 0, ch.hi-ch.lo), recs: make([]rec, 0, ch.hi-ch.lo)}
 			for i := ch.lo; i < ch.hi; i++ {
-				if r.stopped() {
+				if r.stopped() || int64(ci) > firstBad.Load() {
 					break
 				}
 				out.done++
@@ -197,7 +203,8 @@ func (r *run[S]) level(level []segment[S], set *fpSet) []*chunkOut[S] {
 				out.found = w.flushBFS(set, out)
 			}
 			if out.found != nil {
-				r.halt(stopViolation)
+				for cur := firstBad.Load(); int64(ci) < cur && !firstBad.CompareAndSwap(cur, int64(ci)); cur = firstBad.Load() {
+				}
 			}
 			outs[ci] = out
 			r.distinct.Add(int64(len(out.states)))

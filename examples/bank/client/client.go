@@ -1,4 +1,3 @@
-// Package client is a Go client of the ledger service (examples/bank/ledger).
 package client
 
 import (

@@ -1,0 +1,2 @@
+// Package client is a Go client of the ledger service (examples/bank/ledger).
+package client

@@ -1,0 +1,88 @@
+package tlaimport
+
+import (
+	"fmt"
+	"strconv"
+)
+
+// The names of the trace formats, as in [Trace.Format] and [ReadFormat].
+const (
+	FormatITF     = "itf"      // the Informal Trace Format: [ReadITF]
+	FormatTLCJSON = "tlc-json" // TLC's -dumpTrace json: [ReadTLCJSON]
+	FormatTLC     = "tlc"      // TLC's text output
+)
+
+// Formats returns the format names [ReadFormat] accepts, besides "" for
+// detecting the format.
+func Formats() []string { return []string{FormatITF, FormatTLCJSON, FormatTLC} }
+
+// Read reads the traces in data, detecting the format with
+// [DetectFormat]. filename is used in positions only.
+func Read(filename string, data []byte) ([]*Trace, error) {
+	return ReadFormat(filename, data, "")
+}
+
+// ReadFormat reads the traces in data in the given format: one of
+// [Formats], or "" to detect it with [DetectFormat]. The JSON formats hold
+// one trace each; TLC's text output may hold several.
+func ReadFormat(filename string, data []byte, format string) ([]*Trace, error) {
+	if format == "" {
+		format = DetectFormat(data)
+	}
+	var t *Trace
+	var err error
+	switch format {
+	case FormatITF:
+		t, err = ReadITF(filename, data)
+	case FormatTLCJSON:
+		t, err = ReadTLCJSON(filename, data)
+	case FormatTLC:
+		return readTLCText(filename, data)
+	default:
+		return nil, fmt.Errorf("unknown trace format %s (want itf, tlc-json or tlc)", strconv.Quote(format))
+	}
+	if err != nil {
+		return nil, err
+	}
+	return []*Trace{t}, nil
+}
+
+// DetectFormat returns the format of data: [FormatTLCJSON] for a JSON
+// object with the key "counterexample", [FormatITF] for other JSON
+// objects (ITF's keys are "#meta", "params", "vars", "states" and
+// "loop"), and [FormatTLC] for anything that does not start with '{'.
+// It looks at the top-level keys only as far as it needs to.
+func DetectFormat(data []byte) string {
+	d := newJSONDecoder("", data, jsonModeITF)
+	if d.err != nil || d.peek() != '{' {
+		return FormatTLC
+	}
+	d.off++
+	if d.peek() == '}' {
+		return FormatITF
+	}
+	for d.err == nil {
+		k, ok := d.key()
+		if !ok {
+			break
+		}
+		switch k {
+		case "counterexample":
+			return FormatTLCJSON
+		case "#meta", "params", "states", "loop":
+			return FormatITF
+		}
+		// "vars" is in both formats: look further.
+		d.skipValue()
+		if d.peek() != ',' {
+			break
+		}
+		d.off++
+	}
+	return FormatITF
+}
+
+// readTLCText reads TLC's text output.
+func readTLCText(filename string, data []byte) ([]*Trace, error) {
+	return nil, fmt.Errorf("%s: reading TLC's text output is not available yet", filename)
+}

@@ -1003,3 +1003,147 @@ func BenchmarkWriteITF(b *testing.B) {
 		}
 	}
 }
+
+// tlcJSONShape maps v to what TLC's JSON output keeps of it: model values
+// become strings, sets and sequences become sets (the JSON cannot tell
+// them apart, and TLC orders sets its own way), functions and records
+// become records keyed by the printed key.
+func tlcJSONShape(v Value) Value {
+	switch v.Kind {
+	case ModelValue:
+		return StringValue(v.Str)
+	case Set, Seq, Tuple:
+		es := make([]Value, len(v.Elems))
+		for i, e := range v.Elems {
+			es[i] = tlcJSONShape(e)
+		}
+		return SetValue(es...)
+	case Record, Func:
+		var fs []Field
+		for _, p := range asFunc(v) {
+			name := p.Key.Str
+			if p.Key.Kind != String && p.Key.Kind != ModelValue {
+				name = p.Key.String()
+			}
+			fs = append(fs, Field{name, tlcJSONShape(p.Value)})
+		}
+		return RecordValue(fs...)
+	}
+	return v
+}
+
+// TLC's text output and its -dumpTrace json file of the same run give the
+// same trace, up to what the JSON loses.
+func TestReadTLCJSON_AgreesWithText(t *testing.T) {
+	for _, name := range []string{"DieHard", "TwoPhase", "Clock_lasso"} {
+		t.Run(name, func(t *testing.T) {
+			text, err := Read(name+".out.txt", readFile(t, filepath.Join("testdata", "tlc", name+".out.txt")))
+			if err != nil || len(text) != 1 {
+				t.Fatalf("Read(text) = %d traces, %v", len(text), err)
+			}
+			js, err := Read(name+".trace.json", readFile(t, filepath.Join("testdata", "tlcjson", name+".trace.json")))
+			if err != nil {
+				t.Fatal(err)
+			}
+			a, b := text[0], js[0]
+			if a.Format != FormatTLC || b.Format != FormatTLCJSON {
+				t.Errorf("formats %s, %s", a.Format, b.Format)
+			}
+			if len(a.States) != len(b.States) || a.Loop != b.Loop || !slices.Equal(itfSortedNames(a.States[0].Vars), itfSortedNames(b.States[0].Vars)) {
+				t.Fatalf("text: %d states, loop %d, vars %q; json: %d states, loop %d, vars %q",
+					len(a.States), a.Loop, a.Vars, len(b.States), b.Loop, b.Vars)
+			}
+			for i := range a.States {
+				for k, va := range a.States[i].Vars {
+					if wa, wb := tlcJSONShape(va), tlcJSONShape(b.States[i].Vars[k]); !Equal(wa, wb) {
+						t.Errorf("state %d: %s: text %s, json %s", i, k, va, b.States[i].Vars[k])
+					}
+				}
+				aa, ab := a.States[i].Action, b.States[i].Action
+				if (aa == nil) != (ab == nil) {
+					t.Fatalf("state %d: actions %+v, %+v", i, aa, ab)
+				}
+				if aa == nil {
+					continue
+				}
+				if aa.Name != ab.Name || aa.Location != ab.Location || len(aa.Args) != len(ab.Args) {
+					t.Errorf("state %d: text action %+v, json action %+v", i, aa, ab)
+				}
+				for j := range aa.Args {
+					if !Equal(tlcJSONShape(aa.Args[j]), tlcJSONShape(ab.Args[j])) {
+						t.Errorf("state %d: argument %d: text %s, json %s", i, j, aa.Args[j], ab.Args[j])
+					}
+				}
+			}
+		})
+	}
+}
+
+// modelValuesToStrings is what WriteITF makes of model values.
+func modelValuesToStrings(v Value) Value {
+	switch v.Kind {
+	case ModelValue:
+		return StringValue(v.Str)
+	case Set, Seq, Tuple:
+		es := make([]Value, len(v.Elems))
+		for i, e := range v.Elems {
+			es[i] = modelValuesToStrings(e)
+		}
+		if v.Kind == Set {
+			return SetValue(es...)
+		}
+		return Value{Kind: v.Kind, Elems: es}
+	case Record:
+		fs := make([]Field, len(v.Fields))
+		for i, f := range v.Fields {
+			fs[i] = Field{f.Name, modelValuesToStrings(f.Value)}
+		}
+		return RecordValue(fs...)
+	case Func:
+		ps := make([]Pair, len(v.Pairs))
+		for i, p := range v.Pairs {
+			ps[i] = Pair{modelValuesToStrings(p.Key), modelValuesToStrings(p.Value)}
+		}
+		return FuncValue(ps...)
+	}
+	return v
+}
+
+// Every trace in TLC's text corpus can be written as ITF and read back.
+func TestWriteITF_TLCTextCorpus(t *testing.T) {
+	for _, file := range corpus(t, "tlc/*.out.txt") {
+		name := filepath.Base(file)
+		t.Run(name, func(t *testing.T) {
+			traces, err := Read(name, readFile(t, file))
+			if err != nil {
+				t.Fatal(err)
+			}
+			for n, tr := range traces {
+				out := writeITF(t, tr)
+				back, err := ReadITF(name, out)
+				if err != nil {
+					t.Fatalf("trace %d: ReadITF(WriteITF()): %v\n%s", n, err, out)
+				}
+				want := *tr
+				want.States = slices.Clone(tr.States)
+				for i, st := range want.States {
+					vars := map[string]Value{}
+					for k, v := range st.Vars {
+						vars[k] = modelValuesToStrings(v)
+					}
+					want.States[i].Vars = vars
+				}
+				if d := sameStates(&want, back, true, false); d != "" {
+					t.Errorf("trace %d: %s", n, d)
+				}
+				wantLoop := tr.Loop
+				if tr.Stuttering {
+					wantLoop = len(tr.States) - 1
+				}
+				if back.Loop != wantLoop || !slices.Equal(back.Vars, tr.Vars) {
+					t.Errorf("trace %d: loop %d vars %q, want %d %q", n, back.Loop, back.Vars, wantLoop, tr.Vars)
+				}
+			}
+		})
+	}
+}

@@ -36,6 +36,17 @@ import (
 // the trace lists them) and the output is the same for the same trace:
 // the trace's keys on their own lines and one state per line.
 //
+// ITF's loop is t.Loop when it is not -1. A trace that ends by
+// stuttering (TLC's "Stuttering", [Trace.Stuttering]) gets the index of
+// its last state as its loop, which is how ITF says that the behavior
+// stays there forever; it reads back with Loop set and Stuttering false.
+// Actions are not written: ITF has no place for them except Quint's
+// mbt::actionTaken and mbt::nondetPicks variables, which are written
+// when the trace has them, as any other variable.
+//
+// When t.Vars is nil, the variables are those of the first state, less
+// t.Params, in sorted order.
+//
 // WriteITF fails, writing nothing, if a state lacks a variable, has one
 // not in t.Vars or t.Params, or t.Loop is not a state's index or -1.
 func WriteITF(w io.Writer, t *Trace) error {
@@ -51,12 +62,20 @@ func WriteITF(w io.Writer, t *Trace) error {
 const itfFormatURL = "https://apalache-mc.org/docs/adr/015adr-trace.html"
 
 func appendITF(b []byte, t *Trace) ([]byte, error) {
-	if t.Loop < -1 || t.Loop >= len(t.States) && t.Loop != -1 {
+	if t == nil {
+		return nil, fmt.Errorf("write ITF: nil trace")
+	}
+	if t.Loop < -1 || t.Loop >= len(t.States) {
 		return nil, fmt.Errorf("write ITF: loop %d is not the index of a state (the trace has %d)", t.Loop, len(t.States))
 	}
 	vars := t.Vars
 	if vars == nil && len(t.States) > 0 {
-		vars = itfSortedNames(t.States[0].Vars)
+		// The first state's variables, less the parameters.
+		for _, name := range itfSortedNames(t.States[0].Vars) {
+			if !slices.Contains(t.Params, name) {
+				vars = append(vars, name)
+			}
+		}
 	}
 	known := make(map[string]bool, len(vars)+len(t.Params))
 	for _, v := range vars {
@@ -102,7 +121,7 @@ func appendITF(b []byte, t *Trace) ([]byte, error) {
 		}
 		b = append(b, `,"description":"written by mbt"}`...)
 	}
-	if len(t.Params) > 0 {
+	if t.Params != nil {
 		b = append(b, ",\n  \"params\": "...)
 		b = appendJSONStrings(b, t.Params)
 	}
@@ -156,9 +175,12 @@ func appendITF(b []byte, t *Trace) ([]byte, error) {
 		b = append(b, "\n  "...)
 	}
 	b = append(b, ']')
-	if t.Loop >= 0 {
+	if loop := t.Loop; loop >= 0 || t.Stuttering && len(t.States) > 0 {
+		if loop < 0 {
+			loop = len(t.States) - 1
+		}
 		b = append(b, ",\n  \"loop\": "...)
-		b = strconv.AppendInt(b, int64(t.Loop), 10)
+		b = strconv.AppendInt(b, int64(loop), 10)
 	}
 	b = append(b, "\n}\n"...)
 	return b, nil

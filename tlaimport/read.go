@@ -1,6 +1,7 @@
 package tlaimport
 
 import (
+	"bytes"
 	"fmt"
 	"strconv"
 )
@@ -24,7 +25,8 @@ func Read(filename string, data []byte) ([]*Trace, error) {
 
 // ReadFormat reads the traces in data in the given format: one of
 // [Formats], or "" to detect it with [DetectFormat]. The JSON formats hold
-// one trace each; TLC's text output may hold several.
+// one trace each ([ReadITF], [ReadTLCJSON]); TLC's text output may hold
+// several, or none ([ReadTLC]).
 func ReadFormat(filename string, data []byte, format string) ([]*Trace, error) {
 	if format == "" {
 		format = DetectFormat(data)
@@ -37,7 +39,7 @@ func ReadFormat(filename string, data []byte, format string) ([]*Trace, error) {
 	case FormatTLCJSON:
 		t, err = ReadTLCJSON(filename, data)
 	case FormatTLC:
-		return readTLCText(filename, data)
+		return ReadTLC(filename, bytes.NewReader(data))
 	default:
 		return nil, fmt.Errorf("unknown trace format %s (want itf, tlc-json or tlc)", strconv.Quote(format))
 	}
@@ -80,9 +82,4 @@ func DetectFormat(data []byte) string {
 		d.off++
 	}
 	return FormatITF
-}
-
-// readTLCText reads TLC's text output.
-func readTLCText(filename string, data []byte) ([]*Trace, error) {
-	return nil, fmt.Errorf("%s: reading TLC's text output is not available yet", filename)
 }

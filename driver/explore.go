@@ -48,6 +48,11 @@ func explore[S any](ctx context.Context, m *model.Model[S], x *exploration) int 
 	} else {
 		writeSummary(x.stdout, res, m, x)
 	}
+	if x.flags.ITF != "" {
+		if code := writeCounterexample(m, res, x); code != exitOK {
+			return code
+		}
+	}
 	if res.Status == explorer.Violated {
 		return exitViolation
 	}

@@ -54,6 +54,9 @@ type Flags struct {
 	// elsewhere.
 	Progress    time.Duration
 	ProgressSet bool
+	// ITF is a file to write the counterexample of the first violation
+	// to, as ITF JSON; "" writes none.
+	ITF string
 }
 
 // Define registers the flags on fs.
@@ -75,6 +78,7 @@ func (f *Flags) Define(fs *flag.FlagSet) {
 	fs.BoolVar(&f.NoDeadlock, "no-deadlock", f.NoDeadlock, "do not report states without an enabled action")
 	fs.BoolVar(&f.JSON, "json", f.JSON, "print the result as one JSON object")
 	fs.Var(&progressValue{f}, "progress", "report progress on stderr every `interval` (default 1s on a terminal, off elsewhere; 0: off)")
+	fs.StringVar(&f.ITF, "itf", f.ITF, "write the counterexample of a violation to `file` as ITF JSON (Apalache's and Quint's trace format)")
 }
 
 // Options checks the flags and returns the explorer options they describe,
@@ -155,6 +159,9 @@ func (f *Flags) Args() []string {
 	}
 	if f.ProgressSet {
 		add("progress", f.Progress.String())
+	}
+	if f.ITF != "" {
+		add("itf", f.ITF)
 	}
 	return args
 }

@@ -234,7 +234,7 @@ func TestRun_genErrors(t *testing.T) {
 		stderr string
 		reason string
 	}{
-		{"command", []string{"-driver.command=replay"}, exitUsage, `this driver runs mbt explore and mbt gen, not "replay"`,
+		{"command", []string{"-driver.command=graph"}, exitUsage, `this driver runs mbt explore, mbt gen and mbt replay, not "graph"`,
 			"a newer mbt's command is refused by name"},
 		{"target", []string{"-driver.command=gen", "-model=Counter"}, exitUsage, "missing -driver.pkgpath, -driver.pkgname, -driver.pkgdir, " +
 			"-driver.adapterpath, -driver.adaptername, -driver.adapterfunc: run this program through mbt gen", "mbt gen passes the target"},

@@ -2,6 +2,7 @@ package tlaimport
 
 import (
 	"encoding"
+	"encoding/json"
 	"fmt"
 	"math/big"
 	"reflect"
@@ -103,7 +104,7 @@ const (
 // in the first state), and mbt::nondetPicks, a record with a field for
 // every parameter name of m's actions: Some(argument) for the step's
 // parameters, None for the others. The states' Action fields are filled
-// in as well. Vars lists the state type's fields in order, then the two
+// in as well, and their Meta is ITF's {"index": i}. Vars lists the state type's fields in order, then the two
 // mbt variables. m may be nil: then there are no picks, only the action
 // names.
 func EncodeTrace[S any](m *model.Model[S], tr model.Trace[S]) (*Trace, error) {
@@ -126,7 +127,7 @@ func EncodeTrace[S any](m *model.Model[S], tr model.Trace[S]) (*Trace, error) {
 		if err != nil {
 			return nil, fmt.Errorf("state %d: %w", i, err)
 		}
-		st := State{Vars: vars}
+		st := State{Vars: vars, Meta: json.RawMessage(`{"index":` + strconv.Itoa(i) + `}`)}
 		picks := map[string]Value{}
 		for _, p := range params {
 			picks[p] = none

@@ -1,5 +1,5 @@
-// Mbt explores state-machine models written in Go with package dsl, and
-// generates Go tests from them.
+// Mbt explores state-machine models written in Go with package dsl,
+// generates Go tests from them, and replays TLA+ traces on them.
 //
 // Usage:
 //
@@ -9,10 +9,13 @@
 //
 //	explore   explore every reachable state of a model in a Go package
 //	gen       write a model's generated Go test file
+//	replay    replay a TLC, Apalache or Quint trace on a model, and through
+//	          the implementation
+//	trace     print a TLC, Apalache or Quint trace, or convert it to ITF
 //	version   print mbt's version
-//	help      print help; mbt help explore and mbt help gen print the flags
+//	help      print help; mbt help <command> prints a command's flags
 //
-// The commands replay and graph of the design do not exist yet.
+// The command graph of the design does not exist yet.
 //
 // # Explore
 //
@@ -62,6 +65,9 @@
 //	-progress d        report progress on stderr every d; by default every
 //	                   second when stderr is a terminal, and never otherwise;
 //	                   -progress 0 turns it off
+//	-itf file          write the counterexample of the first violation to
+//	                   file as ITF JSON, which mbt replay, Quint and
+//	                   Apalache's tools read (see Trace formats)
 //	-driver-only       print the generated driver program and exit
 //	-exec program      run a prebuilt driver program instead of building one
 //
@@ -179,16 +185,95 @@
 // EDIT header, and mbt never overwrites it; if it exists, -scaffold exits
 // 2. Fill it in, then generate the tests with -adapter New<Model>Adapter.
 //
+// # Replay
+//
+//	mbt replay [flags] <package> <trace file> [-model Name] [-set Name=Value ...] [-adapter Func]
+//
+// Replay checks a trace that a TLA+ tool wrote against a model, and with
+// -adapter against the implementation: the way to see whether the code has
+// the bug that TLC found in the spec. It reads the trace (TLC's text output
+// or -dumpTrace json, or ITF from Apalache, Quint or mbt explore -itf; see
+// Trace formats), builds the model as explore does, and decodes each state
+// into the model's state type with package tlaimport's rules: a field of
+// the state struct takes the TLA+ variable its `tla:"name"` tag names (else
+// the one with its name, ignoring case); TLC's model values r1, r2, r3 and
+// Quint's strings "rm1", "rm2" index Go slices from 0 (the numbering rule:
+// rmState \in [RM -> ...] is a []RMState, tmPrepared \subseteq RM a []bool,
+// RMPrepare(r2) is RMPrepare(1)); a type can decode itself by implementing
+// tlaimport.Decoder. Variables the state type has no field for are
+// ignored.
+//
+// Then it finds, for each state, the step of the model that leads there
+// from the state before: where the trace names the action (TLC's
+// State 4: <RMPrepare(r2) ...>, Quint's mbt::actionTaken and
+// mbt::nondetPicks), the step must be that action with those arguments;
+// elsewhere any step that leads there will do. Two equal states in a row
+// are stuttering and need no step. It prints one line per step,
+//
+//	step 3: RMPrepare(1): matches TLC state 4
+//
+// and either "ok: the trace is a behavior of TwoPhase" (noting an
+// invariant that the last state violates) or the first state the model
+// cannot reach, with its file:line:col, the reason (the trace's action is
+// not enabled, or leads to another state) and the model's nearest steps
+// with the variables in which they differ from the trace.
+//
+// With -adapter, the steps then run through the implementation, as in a
+// generated test: after each one the runner compares the output and the
+// view with the model's, and the replay reports each step the
+// implementation agrees with and, at the first it does not, the
+// differences (-model +impl). -adapter names the constructor as mbt gen's
+// does, except that there is no *testing.T outside go test: the
+// constructor gets a driver.T, which implements testing.TB (logs go to
+// stderr, Fatal stops the replay, Cleanup runs at its end), so it must take
+// testing.TB or an interface such as
+//
+//	func NewHTTPAdapter(t bank.TB) *HTTPAdapter
+//
+// The flags are:
+//
+//	-model name        the model function
+//	-set Name=Value    set a constant; repeatable
+//	-adapter Func      also drive the steps through the implementation
+//	-format f          the trace's format: itf, tlc or tlc-json (default:
+//	                   detected from the content)
+//	-trace n           the trace to replay, from 1, of a file that holds
+//	                   several (TLC's output with -continue)
+//
+// # Trace
+//
+//	mbt trace [-format itf|tlc|tlc-json] [-to itf] [-trace n] <file>
+//
+// Trace needs no model: it prints a trace as a table, the initial state's
+// variables and then, for each state, the action the tool named and the
+// variables that changed, old → new, a long change part by part (a
+// record's field, a function's key, the elements a set gained (+) or lost
+// (−)). With -to itf it writes the trace to stdout as ITF JSON instead.
+//
+// # Trace formats
+//
+// TLC's text output (plain or -tool), TLC's -dumpTrace json, and the
+// Informal Trace Format (ITF) of Apalache and Quint, including Quint's
+// mbt::actionTaken and mbt::nondetPicks; the format is detected from the
+// content unless -format names it. mbt explore -itf writes ITF with those
+// two variables, so that mbt replay and mbt trace show its actions; ITF has
+// no model values, so they come back as strings, which decode the same.
+// Errors in a file name its file:line:col. States are numbered as the tool
+// numbers them: from 1 for TLC, from 0 for ITF.
+//
 // # Exit codes
 //
 //	0  no violation, whether the exploration completed or a limit stopped it;
-//	   for gen, the file was written or is up to date
+//	   for gen, the file was written or is up to date; for replay, the trace
+//	   is a behavior of the model (and the implementation follows it)
 //	1  a violation: an invariant or property failed, a deadlock, a panic in
 //	   the model's code, or an impure guard or effect; for gen -check, the
-//	   file is stale or missing
+//	   file is stale or missing; for replay, the trace's states do not fit
+//	   the state type, the model cannot take one of its steps, or the
+//	   implementation disagrees
 //	2  usage error: bad flags, unknown command, model, constant, criterion
 //	   or adapter, a value that does not parse, a file that mbt must not
-//	   overwrite
+//	   overwrite, a trace file that is missing or does not parse
 //	3  the package could not be loaded or compiled, the model function failed
 //	   (such as a dsl definition error) or panicked, the state graph is too
 //	   big to generate tests from, or another internal error
@@ -256,4 +341,22 @@
 // Start an adapter for a new model:
 //
 //	mbt gen -scaffold ./ledger
+//
+// Replay TLC's counterexample for TwoPhase.tla on the Go model, which
+// has the same bug, and on the correct one, which says at which state the
+// trace leaves it:
+//
+//	mbt replay ./examples/twophase TwoPhase.out.txt -set Buggy=true
+//	mbt replay ./examples/twophase TwoPhase.out.txt
+//
+// Write the bank's counterexample as ITF, and see whether the ledger
+// service has the bug:
+//
+//	mbt explore ./examples/bank -set OverdraftBug=true -itf overdraft.itf.json
+//	mbt replay -adapter NewHTTPAdapter ./examples/bank overdraft.itf.json -set OverdraftBug=true
+//
+// Look at a trace, or convert TLC's output to ITF:
+//
+//	mbt trace TwoPhase.out.txt
+//	mbt trace -to itf DieHard.out.txt > DieHard.itf.json
 package main

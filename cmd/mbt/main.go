@@ -30,8 +30,8 @@ func main() {
 	os.Exit(code)
 }
 
-const usage = `mbt explores state-machine models written in Go, and generates Go tests
-from them.
+const usage = `mbt explores state-machine models written in Go, generates Go tests
+from them, and replays TLA+ traces on them.
 
 Usage:
 
@@ -41,6 +41,9 @@ Commands:
 
 	explore   explore every reachable state of a model in a Go package
 	gen       write a model's generated Go test file
+	replay    replay a TLC, Apalache or Quint trace on a model, and through
+	          the implementation
+	trace     print a TLC, Apalache or Quint trace, or convert it to ITF
 	version   print mbt's version
 	help      print this help, or a command's: mbt help explore
 
@@ -48,12 +51,13 @@ Examples:
 
 	mbt explore ./examples/twophase -set RM=4
 	mbt gen -adapter NewHTTPAdapter ./examples/bank
+	mbt replay ./examples/twophase TwoPhase.out.txt -set Buggy=true
 
 The manual: go doc github.com/mbtgo/mbt/cmd/mbt
 `
 
 // commands are the subcommands, for did-you-mean.
-var commands = []string{"explore", "gen", "version", "help"}
+var commands = []string{"explore", "gen", "replay", "trace", "version", "help"}
 
 // run runs mbt with the arguments after the program name and returns the
 // exit code.
@@ -67,6 +71,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return explore(ctx, rest, stdout, stderr)
 	case "gen":
 		return genMain(ctx, rest, stdout, stderr)
+	case "replay":
+		return replayMain(ctx, rest, stdout, stderr)
+	case "trace":
+		return traceMain(ctx, rest, stdout, stderr)
 	case "version":
 		fmt.Fprintf(stdout, "mbt %s %s %s/%s\n", version(), runtime.Version(), runtime.GOOS, runtime.GOARCH)
 		return exitOK
@@ -78,6 +86,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 				return exitOK
 			case "gen":
 				genFlags().printUsage(stdout)
+				return exitOK
+			case "replay":
+				replayFlags().printUsage(stdout)
+				return exitOK
+			case "trace":
+				traceFlags().printUsage(stdout)
 				return exitOK
 			}
 		}

@@ -1,0 +1,283 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"go/format"
+	"go/token"
+	"go/types"
+	"io"
+	"os"
+	"strconv"
+	"strings"
+
+	"github.com/mbtgo/mbt/driver"
+	"github.com/mbtgo/mbt/internal/suggest"
+)
+
+// driverPkgPath is the import path of package driver, whose T an adapter
+// constructor gets in mbt replay.
+const driverPkgPath = "github.com/mbtgo/mbt/driver"
+
+// replayCmd holds the flags of mbt replay.
+type replayCmd struct {
+	fs    *flag.FlagSet
+	flags driver.ReplayFlags
+}
+
+func replayFlags() *replayCmd {
+	c := &replayCmd{fs: flag.NewFlagSet("replay", flag.ContinueOnError)}
+	c.fs.SetOutput(io.Discard)
+	c.flags.Define(c.fs)
+	return c
+}
+
+const replayUsage = `usage: mbt replay [flags] <package> <trace file> [-model Name] [-set Name=Value ...] [-adapter Func]
+
+Replay reads a trace that TLC, Apalache or Quint wrote (TLC's text output
+or -dumpTrace json, ITF JSON), decodes its states into the state type of
+the model that a function of the Go package returns (the state struct's
+tla:"name" tags name the TLA+ variables), and finds for each state the step
+of the model that leads there, checking the action the trace names. It
+prints the steps and says whether the trace is a behavior of the model, or
+at which state it leaves it and why. With -adapter it then drives the
+steps through the implementation, as a generated test would, and reports
+where the implementation agrees with the trace and where it does not.
+
+Exit codes: 0 the trace is a behavior of the model (and the implementation
+follows it), 1 it is not (or the implementation diverges), 2 usage error
+or a trace file that does not parse, 3 load, build or model error.
+
+Flags:
+`
+
+func (c *replayCmd) printUsage(w io.Writer) {
+	fmt.Fprint(w, replayUsage)
+	c.fs.SetOutput(w)
+	c.fs.PrintDefaults()
+	c.fs.SetOutput(io.Discard)
+	fmt.Fprint(w, "\nExamples:\n\n\tmbt replay ./examples/twophase TwoPhase.out.txt -set Buggy=true\n"+
+		"\tmbt replay -adapter NewHTTPAdapter ./examples/bank bank.itf.json\n")
+}
+
+// replayMain runs mbt replay.
+func replayMain(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	c := replayFlags()
+	pos, err := parseInterspersed(c.fs, args)
+	if errors.Is(err, flag.ErrHelp) {
+		c.printUsage(stdout)
+		return exitOK
+	}
+	f := &c.flags
+	if err == nil {
+		err = f.Check()
+	}
+	switch {
+	case err != nil:
+	case len(pos) < 2:
+		err = errors.New("want a package and a trace file, as in: mbt replay ./examples/twophase TwoPhase.out.txt")
+	case len(pos) > 2:
+		err = fmt.Errorf("want a package and a trace file, got %d arguments: %s", len(pos), strings.Join(pos, " "))
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "mbt replay: %v\nrun 'mbt help replay' for usage\n", err)
+		return exitUsage
+	}
+	pattern, file := pos[0], pos[1]
+	if fi, err := os.Stat(file); err != nil || fi.IsDir() {
+		if err == nil {
+			err = fmt.Errorf("%s is a directory", file)
+		}
+		fmt.Fprintf(stderr, "mbt replay: trace file: %v\n", err)
+		return exitUsage
+	}
+	f.File = file
+
+	var extra []string
+	var adapterPath, adapterName string
+	if f.Adapter != "" {
+		adapterPath, adapterName, err = splitAdapter(f.Adapter)
+		if err != nil {
+			return fail(ctx, stderr, "replay", err)
+		}
+		extra = append(extra, driverPkgPath)
+		if adapterPath != "" {
+			extra = append(extra, adapterPath)
+		}
+	}
+	t, err := load(ctx, pattern, extra...)
+	if err != nil {
+		return fail(ctx, stderr, "replay", err)
+	}
+	if err := checkModel(t, f.Model); err != nil {
+		return fail(ctx, stderr, "replay", err)
+	}
+	var src []byte
+	if f.Adapter == "" {
+		src, err = driverSource(t)
+	} else {
+		var a adapterFunc
+		a, err = resolveReplayAdapter(t, adapterPath, adapterName)
+		if err == nil {
+			f.AdapterFunc = f.Adapter
+			src, err = replayDriverSource(t, a, f.AdapterFunc)
+		}
+	}
+	if err != nil {
+		return fail(ctx, stderr, "replay", err)
+	}
+	bin, cleanup, err := buildDriver(ctx, t, src)
+	if err != nil {
+		return fail(ctx, stderr, "replay", err)
+	}
+	defer cleanup()
+	driverArgs := []string{"-driver.protocol=" + strconv.Itoa(driver.Protocol), "-driver.command=replay", "-driver.package=" + pattern}
+	driverArgs = append(driverArgs, f.Args()...)
+	rec := &headWriter{w: stderr}
+	code, err := runDriver(ctx, bin, driverArgs, stdout, rec)
+	if code == exitUsage && (strings.Contains(rec.head.String(), `not "replay"`) || strings.Contains(rec.head.String(), "flag provided but not defined: -driver.")) {
+		fmt.Fprintf(stderr, "mbt: the github.com/mbtgo/mbt that this module requires is older than this mbt command "+
+			"(its driver has no mbt replay); update it with go get github.com/mbtgo/mbt@latest, "+
+			"or install the mbt command of the same version\n")
+		return exitError
+	}
+	return finish(stderr, code, err)
+}
+
+// resolveReplayAdapter checks that the function fn of the package path
+// (the model's package when "") exists, is exported, and can make the
+// adapter from the *driver.T that mbt replay passes it: a function of one
+// parameter that a *driver.T (a testing.TB) can be passed to, with one
+// result.
+func resolveReplayAdapter(t *target, path, fn string) (adapterFunc, error) {
+	spec := fn
+	pkg := t.Types
+	a := adapterFunc{path: t.ImportPath, name: t.Name, fn: fn}
+	if path != "" {
+		spec = path + "." + fn
+		p := t.Extra[path]
+		switch {
+		case p == nil && path == t.ImportPath:
+		case p == nil:
+			return a, &loadError{fmt.Sprintf("-adapter %s: package %s was not loaded", spec, path)}
+		case len(p.Errors) > 0:
+			msg := packageErrors(path, p)
+			if p.Types == nil || p.Name == "" {
+				return a, &usageError{fmt.Sprintf("-adapter %s: %s", spec, msg)}
+			}
+			return a, &loadError{fmt.Sprintf("-adapter %s: %s", spec, msg)}
+		default:
+			pkg, a.path, a.name = p.Types, p.PkgPath, p.Name
+		}
+	}
+	drv := t.Extra[driverPkgPath]
+	if drv == nil || drv.Types == nil || len(drv.Errors) > 0 {
+		return a, &loadError{fmt.Sprintf("-adapter: package %s did not load", driverPkgPath)}
+	}
+	tObj, ok := drv.Types.Scope().Lookup("T").(*types.TypeName)
+	if !ok {
+		return a, &loadError{fmt.Sprintf("-adapter: the github.com/mbtgo/mbt that this module requires has no driver.T, which mbt replay -adapter needs; " +
+			"update it with go get github.com/mbtgo/mbt@latest")}
+	}
+	ptrT := types.NewPointer(tObj.Type())
+	fits := func(f *types.Func) bool {
+		sig := f.Type().(*types.Signature)
+		return sig.Recv() == nil && sig.TypeParams().Len() == 0 && !sig.Variadic() &&
+			sig.Params().Len() == 1 && sig.Results().Len() == 1 &&
+			types.AssignableTo(ptrT, sig.Params().At(0).Type())
+	}
+	var names, fitting []string
+	scope := pkg.Scope()
+	for _, n := range scope.Names() {
+		if f, ok := scope.Lookup(n).(*types.Func); ok && f.Exported() {
+			names = append(names, n)
+			if fits(f) {
+				fitting = append(fitting, n)
+			}
+		}
+	}
+	obj := scope.Lookup(fn)
+	if obj == nil {
+		msg := fmt.Sprintf("-adapter %s: package %s has no function %s", spec, a.path, fn)
+		if s := suggest.Closest(fn, names); s != "" {
+			return a, &usageError{fmt.Sprintf("%s (did you mean %q?)", msg, s)}
+		}
+		if len(fitting) > 0 {
+			return a, &usageError{fmt.Sprintf("%s; functions that could make the adapter: %s", msg, strings.Join(fitting, ", "))}
+		}
+		return a, &usageError{msg + " (mbt looks in the package's non-test files)"}
+	}
+	f, ok := obj.(*types.Func)
+	if !ok {
+		return a, &usageError{fmt.Sprintf("-adapter %s: %s is a %s, not a function", spec, fn, objectKind(obj))}
+	}
+	if !f.Exported() {
+		return a, &usageError{fmt.Sprintf("-adapter %s: %s is not exported, so the program mbt replay builds cannot call it", spec, fn)}
+	}
+	if !fits(f) {
+		qual := func(p *types.Package) string {
+			if p == pkg {
+				return ""
+			}
+			return p.Name()
+		}
+		msg := fmt.Sprintf("-adapter %s: %s is %s; want a function of one parameter that takes a testing.TB, returning the adapter, as in\n"+
+			"\tfunc %s(t testing.TB) *Adapter", spec, fn, types.TypeString(f.Type(), qual), fn)
+		if sig := f.Type().(*types.Signature); sig.Params().Len() == 1 && types.TypeString(sig.Params().At(0).Type(), nil) == "*testing.T" {
+			msg += "\nmbt replay runs the adapter outside go test, where there is no *testing.T: take a testing.TB, or an interface with the methods the constructor uses"
+		}
+		return a, &usageError{msg}
+	}
+	return a, nil
+}
+
+// replayDriverSource returns the driver program for mbt replay -adapter:
+// the program of driverSource, which registers every model function of
+// t's package, with the adapter constructor a registered under key.
+func replayDriverSource(t *target, a adapterFunc, key string) ([]byte, error) {
+	alias := t.Name
+	if !token.IsIdentifier(alias) || alias == "driver" || alias == "main" {
+		alias = "pkg"
+	}
+	adapterAlias := alias
+	if a.path != t.ImportPath {
+		adapterAlias = a.name
+		if !token.IsIdentifier(adapterAlias) || adapterAlias == "driver" || adapterAlias == "main" || adapterAlias == alias {
+			adapterAlias = "adapterpkg"
+		}
+	}
+	var b bytes.Buffer
+	fmt.Fprintf(&b, "// Code generated by mbt; DO NOT EDIT.\n")
+	fmt.Fprintf(&b, "// Source: %s\n", t.ImportPath)
+	fmt.Fprintf(&b, "// Generated by: mbt replay -adapter %s %s\n\n", key, t.Pattern)
+	fmt.Fprintf(&b, "// This program is the driver that mbt builds to replay traces on the\n")
+	fmt.Fprintf(&b, "// models of package %s and through the adapter %s.\n", t.ImportPath, key)
+	fmt.Fprintf(&b, "package main\n\n")
+	fmt.Fprintf(&b, "import (\n\t\"github.com/mbtgo/mbt/driver\"\n\n\t%s %s\n", alias, strconv.Quote(t.ImportPath))
+	if a.path != t.ImportPath {
+		fmt.Fprintf(&b, "\t%s %s\n", adapterAlias, strconv.Quote(a.path))
+	}
+	fmt.Fprintf(&b, ")\n\nfunc main() {\n\tdriver.Main(\n")
+	for _, m := range t.Models {
+		fn := "Register"
+		switch {
+		case !m.HasConfig && !m.HasError:
+			fn = "RegisterNoConfigNoError"
+		case !m.HasConfig:
+			fn = "RegisterNoConfig"
+		case !m.HasError:
+			fn = "RegisterNoError"
+		}
+		fmt.Fprintf(&b, "\t\tdriver.%s(%s, %s.%s),\n", fn, strconv.Quote(m.Name), alias, m.Name)
+	}
+	fmt.Fprintf(&b, "\t\tdriver.RegisterAdapter(%s, func(t *driver.T) any { return %s.%s(t) }),\n", strconv.Quote(key), adapterAlias, a.fn)
+	fmt.Fprintf(&b, "\t)\n}\n")
+	src, err := format.Source(b.Bytes())
+	if err != nil {
+		return nil, fmt.Errorf("generated driver does not parse: %v\n%s", err, b.Bytes())
+	}
+	return src, nil
+}

@@ -384,7 +384,7 @@ func (d *goDecoder) value(v Value, rv reflect.Value) error {
 	}
 	switch t.Kind() {
 	case reflect.Pointer:
-		if isVariantRecord(v) && !hasTagAndValue(t.Elem()) {
+		if isVariantRecord(v) && !hasTagAndValue(t.Elem()) && !t.Implements(typeOfDecoder) {
 			tag, _ := v.Field("tag")
 			switch tag.Str {
 			case "None":

@@ -764,7 +764,10 @@ func FuzzReadITF(f *testing.F) {
 	f.Add([]byte(`{"vars":["s"],"states":[{"s":"\u00e9\ud83d\ude00\\\"\n"}]}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		tr, err := ReadITF("f.itf.json", data)
-		if !bytes.HasPrefix(data, []byte("\xEF\xBB\xBF")) && jsonValid(data) != json.Valid(data) {
+		// encoding/json allows 10000 levels of nesting, we 1000; a BOM we
+		// skip, encoding/json does not.
+		comparable := !bytes.HasPrefix(data, []byte("\xEF\xBB\xBF")) && bytes.Count(data, []byte("["))+bytes.Count(data, []byte("{")) <= 1000
+		if comparable && jsonValid(data) != json.Valid(data) {
 			t.Fatalf("jsonValid = %v, json.Valid = %v", jsonValid(data), json.Valid(data))
 		}
 		if err != nil {

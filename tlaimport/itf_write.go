@@ -208,9 +208,12 @@ func appendITFValue(b []byte, v Value) ([]byte, error) {
 		return append(b, "false"...), nil
 	case Int:
 		b = append(b, `{"#bigint":"`...)
-		if v.Int == nil {
+		switch {
+		case v.Int == nil:
 			b = append(b, '0')
-		} else {
+		case v.Int.IsInt64():
+			b = strconv.AppendInt(b, v.Int.Int64(), 10)
+		default:
 			b = v.Int.Append(b, 10)
 		}
 		return append(b, `"}`...), nil

@@ -33,8 +33,9 @@ const (
 // X is violated by the initial state:". Later headers name the action,
 // "State 3: <RMPrepare(r2) line 41, col 17 to line 44, col 52 of module
 // TwoPhase>", which gives [Action] Name RMPrepare, Args [r2] and the
-// Location; older TLC versions print no arguments, and headers without a
-// label give no Action. States are conjunctions "/\ var = value", or
+// Location. Older TLC versions print no arguments, or the word Action
+// where the name would be, which gives an Action with only a Location;
+// headers without a label give no Action, and the initial state has none. States are conjunctions "/\ var = value", or
 // "var = value" when the spec has one variable; values may span lines.
 // The Vars of a trace are the variables of its first state, in TLC's
 // order. A state that lists only some of them (-difftrace) takes the
@@ -519,6 +520,10 @@ func (t *tlcReader) parseLabel(n int, s string, off int, label string) (*Action,
 	}
 	if name == "" || strings.ContainsAny(name, " \t") {
 		return nil, Errorf(t.pos(n, s, off), "expected an action name, got %q", clip(label))
+	}
+	if name == "Action" && a.Args == nil && a.Location != "" {
+		// TLC before 2019 wrote the word Action, not the action's name.
+		name = ""
 	}
 	a.Name = name
 	return a, nil

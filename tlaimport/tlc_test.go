@@ -74,6 +74,9 @@ func tlcDumpAction(a *Action) string {
 		return "no action"
 	}
 	s := a.Name
+	if s == "" {
+		s = "unnamed"
+	}
 	if a.Args != nil {
 		args := make([]string, len(a.Args))
 		for i, v := range a.Args {
@@ -328,6 +331,10 @@ func TestReadTLC_Formats(t *testing.T) {
 			"Error: Invariant Inv is violated.\nError: The behavior up to this point is:\nState 1: <Initial predicate>\n/\\ x = 0\n\nState 2: <Inc line 7, col 8 to line 7, col 20 of module M>\n/\\ x = 1\n\n",
 			"[Invariant Inv is violated.] vars=x | 1 x=0 @3 | 2 Inc x=1 @6",
 			"TLC before 2023 printed no action arguments"},
+		{"oldest labels",
+			"State 1: <Initial predicate>\n/\\ x = 0\n\nState 2: <Action line 7, col 8 to line 7, col 20 of module M>\n/\\ x = 1\n\n",
+			"[] vars=x | 1 x=0 @1 | 2 unnamed x=1 @4",
+			"TLC before 2019 wrote the word Action instead of the name"},
 		{"simulation labels",
 			"Error: Invariant Inv is violated.\nError: The behavior up to this point is:\nState 1: <Init line 5, col 9 to line 5, col 14 of module M>\n/\\ x = 0\n\nState 2: <Next line 7, col 9 to line 7, col 20 of module M>\n/\\ x = 1\n\n",
 			"[Invariant Inv is violated.] vars=x | 1 x=0 @3 | 2 Next x=1 @6",
@@ -534,7 +541,11 @@ func tlcWrite(trs []*Trace, m tlcMode) string {
 		for i, st := range tr.States {
 			label := "<Initial predicate>"
 			if a := st.Action; a != nil {
-				label = "<" + a.Name
+				name := a.Name
+				if name == "" {
+					name = "Action" // as TLC before 2019
+				}
+				label = "<" + name
 				if a.Args != nil {
 					var args []string
 					for _, v := range a.Args {
@@ -621,7 +632,8 @@ func TestReadTLC_RoundTrip(t *testing.T) {
 					}
 				}
 				if i > 0 {
-					st.Action = &Action{Name: rapid.StringMatching(`[A-Z][a-zA-Z]{0,6}`).Draw(t, "action"), Location: "line 1, col 2 to line 3, col 4 of module M"}
+					name := rapid.StringMatching(`[A-Z][a-zA-Z]{0,6}`).Filter(func(s string) bool { return s != "Action" }).Draw(t, "action")
+					st.Action = &Action{Name: name, Location: "line 1, col 2 to line 3, col 4 of module M"}
 					if rapid.Bool().Draw(t, "hasArgs") {
 						st.Action.Args = rapid.SliceOfN(val, 0, 3).Draw(t, "args")
 					}

@@ -45,6 +45,7 @@ type DecodeError struct {
 	Err error
 }
 
+// Error renders the error as file:line:col: state N: path: message.
 func (e *DecodeError) Error() string {
 	var b strings.Builder
 	if p := e.Pos.String(); p != "" {

@@ -93,6 +93,8 @@ type Candidate struct {
 	Diffs []string
 }
 
+// Error renders the divergence with its position, reasons and nearest
+// steps, on several lines.
 func (e *Divergence) Error() string {
 	var b strings.Builder
 	if p := e.Pos.String(); p != "" {

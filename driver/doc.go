@@ -36,8 +36,11 @@
 // # Index
 //
 // Entry points for generated code: [Main], [Register], [RegisterNoConfig],
-// [RegisterNoError], [RegisterNoConfigNoError], [Entry].
+// [RegisterNoError], [RegisterNoConfigNoError], [RegisterAdapter], [Entry].
+//
+// Replaying traces through adapters: [T], the testing.TB that mbt replay
+// gives adapter constructors.
 //
 // Shared with the mbt command: [Flags], [GenFlags], [GenTarget],
-// [DefaultCriteria], [Protocol], [ParseBytes].
+// [ReplayFlags], [DefaultCriteria], [Protocol], [ParseBytes].
 package driver

@@ -12,11 +12,46 @@
 // to the same set printed in another order, a record to the function from
 // its field names, a tuple to the sequence with the same elements.
 //
+// # Reading traces
+//
+// [Read] detects the format from the content; [ReadFormat] takes it from the
+// caller ([Formats], [DetectFormat]). [ReadTLC] reads TLC's text output (plain,
+// -tool and -difftrace modes, lassos and stuttering, several traces per
+// output); [ReadTLCJSON] TLC's -dumpTrace json files; [ReadITF] ITF JSON from
+// Apalache and Quint, including Quint's mbt::actionTaken and
+// mbt::nondetPicks. [WriteITF] writes ITF that Apalache's and Quint's tools
+// can read; model values become strings, as ITF has none. [ParseValue]
+// parses one value as TLC prints it.
+//
+// # Decoding into Go states
+//
+// [Decode], [DecodeState], [DecodeTrace] and [StateDecoder] map TLA+ values
+// onto a model's Go state type like encoding/json does: struct fields match
+// variables by their tla:"name" tag, then by name. A function or set over
+// names ending in a number (r1..rN) decodes into a slice indexed by that
+// number minus one ([Ordinal]); a type can decode itself ([Decoder]).
+// [Encode], [EncodeState] and [EncodeTrace] go the other way, so mbt's own
+// counterexamples can be written as ITF.
+//
+// # Inferring actions
+//
+// [Infer] finds, for each pair of consecutive states, the model step that
+// leads from one to the next, checks the action labels the trace has, and
+// explains a state that no step reaches ([Divergence], [Candidate]).
+//
 // # Index
 //
-// Values: [Value], [Kind], [Compare], [Equal], [QuoteString].
+// Values: [Value], [Kind], [Compare], [Equal], [QuoteString], [ParseValue].
 //
-// Traces: [Trace], [State], [Action].
+// Traces: [Trace], [State], [Action], [Read], [ReadFormat], [ReadTLC],
+// [ReadTLCJSON], [ReadITF], [WriteITF], [DetectFormat], [Formats],
+// [StateLabel].
+//
+// Go states: [Decode], [DecodeState], [DecodeTrace], [StateDecoder],
+// [Decoder], [DecodeError], [Encode], [EncodeState], [EncodeTrace],
+// [Encoder], [Ordinal].
+//
+// Actions: [Infer], [Inference], [InferredStep], [Divergence], [Candidate].
 //
 // Errors: [Error], [ErrorList], [Errorf], [Pos].
 package tlaimport

@@ -187,21 +187,29 @@ func TestDecodeTrace_TLCJSONCorpus(t *testing.T) {
 
 // Reference: specs/twoPhaseCommit.qnt and specs/bank.qnt. Quint's
 // two-phase commit keeps resource-manager and coordinator states as
-// variants (Working, TMInit), which do not fit twophase.State's strings:
-// the error says where and why. Its messages are variants too, which
-// Msgs.DecodeTLA reads. Quint's bank has balances by name, which fit
-// bank.State; its extra variables (lastTx, txCount) are ignored.
+// variants (Working, TMInit), which twophase.RMState and TMState decode
+// through their DecodeTLA; into a plain string, the error says where and
+// why. Its messages are variants too, which Msgs.DecodeTLA reads. Quint's
+// bank has balances by name, which fit bank.State; its extra variables
+// (lastTx, txCount) are ignored.
 func TestDecodeTrace_QuintCorpus(t *testing.T) {
 	m, err := twophase.Model(twophase.Config{RM: 3})
 	if err != nil {
 		t.Fatal(err)
 	}
 	d := tlaimport.StateDecoder[twophase.State]{Template: &m.Init[0]}
-	_, err = d.DecodeTrace(readDecodeTestdata(t, "tpc_ok_mbt_0.itf.json"))
-	want := `tpc_ok_mbt_0.itf.json:1:532: state 0: rmState["rm1"]: want string (twophase.RMState), got variant Working ([tag |-> "Working", value |-> <<>>]); ` +
-		`a variant goes into a struct with Tag and Value fields, or implement tlaimport.Decoder on twophase.RMState`
+	states, err := d.DecodeTrace(readDecodeTestdata(t, "tpc_ok_mbt_0.itf.json"))
+	if err != nil || len(states) != 13 || states[1].RMState[1] != twophase.Aborted {
+		t.Errorf("tpc_ok_mbt_0.itf.json: %d states, %v; want 13, rm2 aborted after the first step", len(states), err)
+	}
+	type plain struct {
+		RMState map[string]string `tla:"rmState"`
+	}
+	_, err = (&tlaimport.StateDecoder[plain]{}).DecodeTrace(readDecodeTestdata(t, "tpc_ok_mbt_0.itf.json"))
+	want := `tpc_ok_mbt_0.itf.json:1:532: state 0: rmState["rm1"]: want string, got variant Working ([tag |-> "Working", value |-> <<>>]); ` +
+		`a variant goes into a struct with Tag and Value fields, or implement tlaimport.Decoder on string`
 	if err == nil || err.Error() != want {
-		t.Errorf("tpc_ok_mbt_0.itf.json:\n got %v\nwant %s", err, want)
+		t.Errorf("tpc_ok_mbt_0.itf.json into plain strings:\n got %v\nwant %s", err, want)
 	}
 
 	// The messages alone decode: Quint's variants MsgPrepared("rm1") and

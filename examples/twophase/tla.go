@@ -2,6 +2,7 @@ package twophase
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/mbtgo/mbt/tlaimport"
 )
@@ -94,4 +95,52 @@ func (m Msgs) EncodeTLA() (tlaimport.Value, error) {
 		msgs = append(msgs, tlaimport.RecordValue(tlaimport.Field{Name: "type", Value: tlaimport.StringValue("Abort")}))
 	}
 	return tlaimport.SetValue(msgs...), nil
+}
+
+// DecodeTLA decodes a resource manager's state from the string TLC prints
+// ("working") or from the variant Quint's twoPhaseCommit.qnt writes
+// (Working).
+func (s *RMState) DecodeTLA(v tlaimport.Value) error {
+	name, err := stateName(v)
+	if err != nil {
+		return err
+	}
+	for _, st := range []RMState{Working, Prepared, Committed, Aborted} {
+		if name == string(st) {
+			*s = st
+			return nil
+		}
+	}
+	return fmt.Errorf("unknown resource manager state %q; want working, prepared, committed or aborted", name)
+}
+
+// DecodeTLA decodes the transaction manager's state from the string TLC
+// prints ("init") or from the variant Quint writes (TMInit).
+func (s *TMState) DecodeTLA(v tlaimport.Value) error {
+	name, err := stateName(v)
+	if err != nil {
+		return err
+	}
+	name = strings.TrimPrefix(name, "tm")
+	for _, st := range []TMState{TMInit, TMCommitted, TMAborted} {
+		if name == string(st) {
+			*s = st
+			return nil
+		}
+	}
+	return fmt.Errorf("unknown transaction manager state %q; want init, committed or aborted", name)
+}
+
+// stateName returns the lower-case name of a state written as a string, a
+// model value or a variant without payload.
+func stateName(v tlaimport.Value) (string, error) {
+	switch v.Kind {
+	case tlaimport.String, tlaimport.ModelValue:
+		return strings.ToLower(v.Str), nil
+	case tlaimport.Record:
+		if tag, ok := v.Field("tag"); ok && tag.Kind == tlaimport.String {
+			return strings.ToLower(tag.Str), nil
+		}
+	}
+	return "", fmt.Errorf("want a string or a variant, got %s %v", v.Kind, v)
 }

@@ -12,8 +12,10 @@ import (
 	"reflect"
 	"strings"
 
+	"github.com/mbtgo/mbt/adapters"
 	"github.com/mbtgo/mbt/gen"
 	"github.com/mbtgo/mbt/model"
+	"github.com/mbtgo/mbt/tlaimport"
 )
 
 // generation is what mbt gen passes to the driver.
@@ -31,6 +33,13 @@ func generate[S any](ctx context.Context, m *model.Model[S], cfg reflect.Value, 
 	if g.flags.Scaffold {
 		return scaffold(m, x)
 	}
+	if g.flags.Trace != "" {
+		suite, code := traceSuite(m, x)
+		if suite == nil {
+			return code
+		}
+		return writeSuite(m, cfg, x, suite)
+	}
 	suite, err := gen.Select(ctx, m, g.opts)
 	if err != nil {
 		if ctx.Err() != nil {
@@ -40,6 +49,13 @@ func generate[S any](ctx context.Context, m *model.Model[S], cfg reflect.Value, 
 		}
 		return exitError
 	}
+	return writeSuite(m, cfg, x, suite)
+}
+
+// writeSuite writes suite as the Go test file, or with -check compares the
+// file with it. It returns the exit code.
+func writeSuite[S any](m *model.Model[S], cfg reflect.Value, x *exploration, suite *gen.Suite) int {
+	g := x.gen
 	var config any
 	if cfg.IsValid() {
 		config = cfg.Interface()
@@ -98,9 +114,13 @@ func generate[S any](ctx context.Context, m *model.Model[S], cfg reflect.Value, 
 	for _, t := range suite.Tests {
 		steps += len(t.Steps)
 	}
-	fmt.Fprintf(x.stdout, "%s (%s%s): %s %s, %s %s\n", m.Name, x.funcLabel(), constLine(x.consts),
-		commas(int64(suite.States)), plural(suite.States, "state", "states"),
-		commas(int64(suite.Transitions)), plural(suite.Transitions, "transition", "transitions"))
+	if g.flags.Trace != "" {
+		fmt.Fprintf(x.stdout, "%s (%s%s)\n", m.Name, x.funcLabel(), constLine(x.consts))
+	} else {
+		fmt.Fprintf(x.stdout, "%s (%s%s): %s %s, %s %s\n", m.Name, x.funcLabel(), constLine(x.consts),
+			commas(int64(suite.States)), plural(suite.States, "state", "states"),
+			commas(int64(suite.Transitions)), plural(suite.Transitions, "transition", "transitions"))
+	}
 	for _, r := range suite.Reports {
 		fmt.Fprintf(x.stdout, "  %s\n", strings.ReplaceAll(r.String(), "\n", "\n  "))
 	}
@@ -115,6 +135,65 @@ func generate[S any](ctx context.Context, m *model.Model[S], cfg reflect.Value, 
 	}
 	fmt.Fprintf(x.stdout, "wrote %s: %s\n", name, summary)
 	return exitOK
+}
+
+// traceSuite reads the -trace file, decodes its states into m's, infers
+// the model's steps, and returns them as a suite of one test. When the
+// trace does not fit the model it says where, as mbt replay does, and
+// returns nil and the exit code.
+func traceSuite[S any](m *model.Model[S], x *exploration) (*gen.Suite, int) {
+	g := x.gen
+	name := g.flags.Trace
+	tr, code := readTrace(x.stderr, name, g.flags.Format, g.flags.TraceIndex, "-trace-index")
+	if tr == nil {
+		return nil, code
+	}
+	w := x.stderr
+	dec := tlaimport.StateDecoder[S]{Template: &m.Init[0]}
+	states, err := dec.DecodeTrace(tr)
+	if err != nil {
+		fmt.Fprintf(w, "FAIL: the trace's states do not fit %s's state type %s:\n", m.Name, m.Codec.Type())
+		fmt.Fprintf(w, "%s\n", indent(err.Error()))
+		fmt.Fprintf(w, "mbt: %s is not a trace of %s; wrote nothing\n", displayPath(name), m.Name)
+		return nil, exitViolation
+	}
+	inferTr, states := withLoopBack(tr, states)
+	inf, err := tlaimport.Infer(m, inferTr, states)
+	if err != nil {
+		var div *tlaimport.Divergence
+		if !errors.As(err, &div) {
+			fmt.Fprintf(x.stderr, "mbt: %v\n", err)
+			return nil, exitError
+		}
+		writeDivergence(w, m.Name, tr, div, err)
+		fmt.Fprintf(w, "mbt: %s is not a behavior of %s; wrote nothing\n", displayPath(name), m.Name)
+		return nil, exitViolation
+	}
+	var steps []adapters.Step
+	var outputs []any
+	for _, s := range inf.Steps {
+		if s.Stutter {
+			continue
+		}
+		steps = append(steps, adapters.Step{Action: s.Step.Action, Args: s.Step.Args})
+		outputs = append(outputs, s.Step.Output)
+	}
+	return gen.TraceSuite(m.Name, inf.Init, steps, outputs, traceSource(name, g.target.PkgDir)), exitOK
+}
+
+// traceSource names the trace file for the generated file: relative to the
+// package's directory, with slashes, so that the file is the same wherever
+// mbt runs and holds no absolute path.
+func traceSource(name, pkgDir string) string {
+	abs, err := filepath.Abs(name)
+	if err != nil {
+		return filepath.ToSlash(filepath.Base(name))
+	}
+	rel, err := filepath.Rel(pkgDir, abs)
+	if err != nil {
+		return filepath.ToSlash(filepath.Base(name))
+	}
+	return filepath.ToSlash(rel)
 }
 
 // scaffold writes an adapter skeleton for m, <model>_adapter.go in the

@@ -5,10 +5,12 @@ import (
 	"flag"
 	"fmt"
 	"go/token"
+	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/mbtgo/mbt/gen"
+	"github.com/mbtgo/mbt/tlaimport"
 )
 
 // DefaultCriteria are the selection criteria of mbt gen without -criteria.
@@ -47,6 +49,16 @@ type GenFlags struct {
 	Check bool
 	// Scaffold writes an adapter skeleton instead of the tests.
 	Scaffold bool
+	// Trace is a TLA+ trace file (TLC's output, -dumpTrace json, or ITF)
+	// whose steps make the one test to write, instead of the tests that
+	// the criteria select; "" selects them. A relative path is relative
+	// to the working directory.
+	Trace string
+	// Format is the trace's format, itf, tlc or tlc-json; "" detects it.
+	Format string
+	// TraceIndex picks one trace, from 1, of a file that holds several;
+	// 0 means the only one.
+	TraceIndex int
 }
 
 // Define registers the flags on fs.
@@ -66,6 +78,9 @@ func (f *GenFlags) Define(fs *flag.FlagSet) {
 	fs.StringVar(&f.Package, "package", f.Package, "package `name` of the generated file (default the model's package name with _test)")
 	fs.BoolVar(&f.Check, "check", f.Check, "write nothing: exit 1 if the file is not what mbt gen would write")
 	fs.BoolVar(&f.Scaffold, "scaffold", f.Scaffold, "write an adapter skeleton, <model>_adapter.go, instead of the tests; never overwrites")
+	fs.StringVar(&f.Trace, "trace", f.Trace, "write one test that follows the TLA+ trace in `file` (TLC output, -dumpTrace json or ITF) instead of selecting tests; excludes -criteria")
+	fs.StringVar(&f.Format, "format", f.Format, "the -trace file's `format`: itf, tlc or tlc-json (default: detect it)")
+	fs.IntVar(&f.TraceIndex, "trace-index", f.TraceIndex, "with -trace, use the trace `number` n (from 1) of a file with several")
 }
 
 // Options checks the flags and returns the options of gen.Select they
@@ -96,6 +111,20 @@ func (f *GenFlags) Options() (gen.Options, error) {
 	if f.Check && f.Scaffold {
 		return gen.Options{}, errors.New("-check and -scaffold do not go together: -scaffold writes an adapter skeleton once, -check checks the generated tests")
 	}
+	switch {
+	case f.Format != "" && !slices.Contains(tlaimport.Formats(), f.Format):
+		return gen.Options{}, fmt.Errorf("-format %s: want one of %s", f.Format, strings.Join(tlaimport.Formats(), ", "))
+	case f.TraceIndex < 0:
+		return gen.Options{}, errors.New("-trace-index: must not be negative")
+	case f.Trace == "" && f.Format != "":
+		return gen.Options{}, errors.New("-format is the format of the -trace file; name the file with -trace")
+	case f.Trace == "" && f.TraceIndex != 0:
+		return gen.Options{}, errors.New("-trace-index picks a trace of the -trace file; name the file with -trace")
+	case f.Trace != "" && f.Scaffold:
+		return gen.Options{}, errors.New("-trace and -scaffold do not go together: -scaffold writes an adapter skeleton, -trace a test")
+	case f.Trace != "" && f.Criteria != DefaultCriteria:
+		return gen.Options{}, errors.New("-trace and -criteria do not go together: -trace writes the trace's steps as the one test, instead of selecting tests")
+	}
 	return gen.Options{Criteria: crit, MaxSteps: f.MaxSteps, Seed: f.Seed, Walks: f.Walks, WalkSteps: f.WalkSteps}, nil
 }
 
@@ -125,10 +154,13 @@ func (f *GenFlags) Args() []string {
 			add(c.name, strconv.FormatInt(c.v, 10))
 		}
 	}
-	for _, s := range []struct{ name, v string }{{"o", f.Out}, {"package", f.Package}} {
+	for _, s := range []struct{ name, v string }{{"o", f.Out}, {"package", f.Package}, {"trace", f.Trace}, {"format", f.Format}} {
 		if s.v != "" {
 			add(s.name, s.v)
 		}
+	}
+	if f.TraceIndex != 0 {
+		add("trace-index", strconv.Itoa(f.TraceIndex))
 	}
 	for _, b := range []struct {
 		name string

@@ -131,31 +131,9 @@ func stateName(tr *tlaimport.Trace, i int) string {
 func replay[S any](ctx context.Context, m *model.Model[S], x *exploration) int {
 	r := x.replay
 	name := r.flags.File
-	data, err := os.ReadFile(name)
-	if err != nil {
-		fmt.Fprintf(x.stderr, "mbt: %v\n", err)
-		return exitUsage
-	}
-	traces, err := tlaimport.ReadFormat(name, data, r.flags.Format)
-	if err != nil {
-		fmt.Fprintf(x.stderr, "mbt: %v\n", err)
-		return exitUsage
-	}
-	var tr *tlaimport.Trace
-	switch {
-	case len(traces) == 0:
-		fmt.Fprintf(x.stderr, "mbt: %s holds no trace\n", name)
-		return exitUsage
-	case r.flags.Trace > len(traces):
-		fmt.Fprintf(x.stderr, "mbt: -trace %d: %s holds %d %s\n", r.flags.Trace, name, len(traces), plural(len(traces), "trace", "traces"))
-		return exitUsage
-	case r.flags.Trace > 0:
-		tr = traces[r.flags.Trace-1]
-	case len(traces) > 1:
-		fmt.Fprintf(x.stderr, "mbt: %s holds %d traces; choose one with -trace 1 to -trace %d\n", name, len(traces), len(traces))
-		return exitUsage
-	default:
-		tr = traces[0]
+	tr, code := readTrace(x.stderr, name, r.flags.Format, r.flags.Trace, "-trace")
+	if tr == nil {
+		return code
 	}
 	w := x.stdout
 	fmt.Fprintf(w, "replaying %s (%s, %d %s) on %s (%s%s)", name, tr.Format, len(tr.States), plural(len(tr.States), "state", "states"),
@@ -173,13 +151,7 @@ func replay[S any](ctx context.Context, m *model.Model[S], x *exploration) int {
 		return exitViolation
 	}
 	// A lasso's last step goes back to the state it loops to.
-	inferTr := tr
-	if tr.Loop >= 0 && tr.Loop < len(tr.States) {
-		back := *tr
-		back.States = append(slices.Clone(tr.States), tlaimport.State{Vars: tr.States[tr.Loop].Vars, Pos: tr.States[len(tr.States)-1].Pos})
-		states = append(states, states[tr.Loop])
-		inferTr = &back
-	}
+	inferTr, states := withLoopBack(tr, states)
 	inf, inferErr := tlaimport.Infer(m, inferTr, states)
 	var div *tlaimport.Divergence
 	if inferErr != nil && !errors.As(inferErr, &div) {
@@ -213,14 +185,7 @@ func replay[S any](ctx context.Context, m *model.Model[S], x *exploration) int {
 		steps, stepTo = append(steps, adapters.Step{Action: s.Step.Action, Args: s.Step.Args}), append(stepTo, s.To)
 	}
 	if div != nil {
-		if div.Index >= len(tr.States) {
-			fmt.Fprintf(w, "FAIL: the lasso's step back to %s is not a step of %s:\n", stateName(tr, tr.Loop), m.Name)
-		} else if div.Index == 0 {
-			fmt.Fprintf(w, "FAIL: %s is not an initial state of %s:\n", stateName(tr, 0), m.Name)
-		} else {
-			fmt.Fprintf(w, "FAIL: %s is not a step of %s from %s:\n", stateName(tr, div.Index), m.Name, stateName(tr, div.Index-1))
-		}
-		fmt.Fprintf(w, "%s\n", indent(inferErr.Error()))
+		writeDivergence(w, m.Name, tr, div, inferErr)
 		if r.flags.Adapter != "" && len(steps) > 0 {
 			fmt.Fprintf(w, "driving the %d %s before it through the implementation (%s):\n", len(steps), plural(len(steps), "step", "steps"), r.flags.Adapter)
 			if code := drive(ctx, m, x, inf.Init, steps, stepTo, tr); code != exitOK {
@@ -247,6 +212,60 @@ func replay[S any](ctx context.Context, m *model.Model[S], x *exploration) int {
 	}
 	fmt.Fprintf(w, "driving the %d %s through the implementation (%s):\n", len(steps), plural(len(steps), "step", "steps"), r.flags.Adapter)
 	return drive(ctx, m, x, inf.Init, steps, stepTo, tr)
+}
+
+// readTrace reads the trace file name in format ("" detects it) and
+// picks its trace index (from 1; 0 means the only one), which the flag
+// flagName sets. It reports a problem on stderr and returns nil and the
+// exit code.
+func readTrace(stderr io.Writer, name, format string, index int, flagName string) (*tlaimport.Trace, int) {
+	data, err := os.ReadFile(name)
+	if err != nil {
+		fmt.Fprintf(stderr, "mbt: %v\n", err)
+		return nil, exitUsage
+	}
+	traces, err := tlaimport.ReadFormat(name, data, format)
+	if err != nil {
+		fmt.Fprintf(stderr, "mbt: %v\n", err)
+		return nil, exitUsage
+	}
+	switch {
+	case len(traces) == 0:
+		fmt.Fprintf(stderr, "mbt: %s holds no trace\n", name)
+	case index > len(traces):
+		fmt.Fprintf(stderr, "mbt: %s %d: %s holds %d %s\n", flagName, index, name, len(traces), plural(len(traces), "trace", "traces"))
+	case index > 0:
+		return traces[index-1], exitOK
+	case len(traces) > 1:
+		fmt.Fprintf(stderr, "mbt: %s holds %d traces; choose one with %s 1 to %s %d\n", name, len(traces), flagName, flagName, len(traces))
+	default:
+		return traces[0], exitOK
+	}
+	return nil, exitUsage
+}
+
+// writeDivergence says where the trace tr leaves the model, and why.
+func writeDivergence(w io.Writer, modelName string, tr *tlaimport.Trace, div *tlaimport.Divergence, err error) {
+	if div.Index >= len(tr.States) {
+		fmt.Fprintf(w, "FAIL: the lasso's step back to %s is not a step of %s:\n", stateName(tr, tr.Loop), modelName)
+	} else if div.Index == 0 {
+		fmt.Fprintf(w, "FAIL: %s is not an initial state of %s:\n", stateName(tr, 0), modelName)
+	} else {
+		fmt.Fprintf(w, "FAIL: %s is not a step of %s from %s:\n", stateName(tr, div.Index), modelName, stateName(tr, div.Index-1))
+	}
+	fmt.Fprintf(w, "%s\n", indent(err.Error()))
+}
+
+// withLoopBack returns the trace and states to infer the steps of: for a
+// lasso, with the state it loops back to appended, so that its last step
+// goes back there.
+func withLoopBack[S any](tr *tlaimport.Trace, states []S) (*tlaimport.Trace, []S) {
+	if tr.Loop < 0 || tr.Loop >= len(tr.States) {
+		return tr, states
+	}
+	back := *tr
+	back.States = append(slices.Clone(tr.States), tlaimport.State{Vars: tr.States[tr.Loop].Vars, Pos: tr.States[len(tr.States)-1].Pos})
+	return &back, append(states, states[tr.Loop])
 }
 
 // stepNote explains how a step was found, for its line.

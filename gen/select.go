@@ -39,6 +39,10 @@ const (
 	Counterexamples Criterion = "counterexamples"
 	// Random: seeded random walks, with some negative steps.
 	Random Criterion = "random"
+	// Trace: the steps of a TLA+ trace (TLC, Apalache or Quint), replayed
+	// on the model, as one test; see [TraceSuite]. It is not a criterion of
+	// [Select] or [ParseCriteria].
+	Trace Criterion = "trace"
 )
 
 var allCriteria = []Criterion{States, Transitions, Actions, Pairs, Boundaries, Counterexamples, Random}
@@ -117,12 +121,19 @@ type Report struct {
 	// Missed explains items no test can reach, such as actions that are
 	// never enabled.
 	Missed []string
+	// From names the trace file the tests come from (criterion trace);
+	// the report then counts tests and steps only.
+	From string
 }
 
 func (r Report) String() string {
 	pct := 100.0
 	if r.Items > 0 {
 		pct = 100 * float64(r.Covered) / float64(r.Items)
+	}
+	if r.From != "" {
+		return fmt.Sprintf("%s: %d %s, %d %s from %s", r.Criterion, r.Tests, plural(r.Tests, "test", "tests"),
+			r.Steps, plural(r.Steps, "step", "steps"), r.From)
 	}
 	s := fmt.Sprintf("%s: %d tests, %d steps cover %.0f%% of %d %s", r.Criterion, r.Tests, r.Steps, pct, r.Items, r.Unit)
 	for _, m := range r.Missed {
@@ -191,6 +202,30 @@ func Select[S any](ctx context.Context, m *model.Model[S], opts Options) (*Suite
 	}
 	suite.Tests = nameTests(m.Name, suite.Tests)
 	return suite, nil
+}
+
+// TraceSuite returns a suite of one test, of criterion [Trace], that
+// drives the steps of a trace from the model's initial state init (an
+// index into Model.Init): the steps that tlaimport.Infer finds for a TLA+
+// trace, with the outputs the model expects (one per step, nil where
+// none). source names the trace file for the report and the generated
+// file's comment; the test is named like the tests of [Select], from the
+// model's name, the criterion and the steps.
+func TraceSuite(modelName string, init int, steps []adapters.Step, outputs []any, source string) *Suite {
+	t := Test{Criterion: Trace, Init: init, Steps: steps, Outputs: outputs}
+	return &Suite{
+		Model:   modelName,
+		Tests:   nameTests(modelName, []Test{t}),
+		Reports: []Report{{Criterion: Trace, Tests: 1, Steps: len(steps), From: source}},
+	}
+}
+
+// plural returns one when n is 1, else many.
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
 }
 
 // defaultMaxSteps is 50, or four times the depth of the state graph if

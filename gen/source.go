@@ -66,7 +66,11 @@ func Source(s *Suite, f File) ([]byte, error) {
 	helper := "mbtRun" + ident(s.Model)
 	var body bytes.Buffer
 	bp := func(format string, args ...any) { fmt.Fprintf(&body, format, args...) }
-	bp("// Coverage (model %s: %d states, %d transitions):\n", s.Model, s.States, s.Transitions)
+	if s.States == 0 && s.Transitions == 0 {
+		bp("// Tests (model %s):\n", s.Model) // a trace's, without a state graph
+	} else {
+		bp("// Coverage (model %s: %d states, %d transitions):\n", s.Model, s.States, s.Transitions)
+	}
 	for _, r := range s.Reports {
 		for _, line := range strings.Split(r.String(), "\n") {
 			bp("//\t%s\n", comment(strings.TrimPrefix(line, "\t")))

@@ -100,6 +100,7 @@
 // # Gen
 //
 //	mbt gen [flags] -adapter Func <package> [-model Name] [-set Name=Value ...]
+//	mbt gen -trace file [-format f] [-trace-index n] -adapter Func <package> [...]
 //	mbt gen -scaffold <package> [-model Name] [-set Name=Value ...]
 //
 // Gen builds the model as explore does, builds its state graph, selects test
@@ -161,6 +162,24 @@
 //	                     differs from what gen would write, and show the
 //	                     first difference
 //	-scaffold            write an adapter skeleton instead of the tests
+//	-trace file          write one test that follows the TLA+ trace in file
+//	                     instead of selecting tests; excludes -criteria
+//	-format f            the -trace file's format: itf, tlc or tlc-json
+//	                     (default: detect it)
+//	-trace-index n       the trace, from 1, of a -trace file with several
+//
+// -trace turns a trace that TLC, Apalache or Quint wrote into a regression
+// test: gen reads it as mbt replay does (its -format; its -trace is
+// gen's -trace-index, since gen's -trace names the file), decodes its
+// states into the model's, infers the model's step between each two
+// (stuttering steps are dropped; a lasso's step back to where it loops is
+// kept), and writes those steps as one test of criterion trace,
+// Test<Model>_Trace_<hash>. The trace's values reach the file only as Go
+// literals. A trace that is not a behavior of the model is an error: gen
+// prints where it leaves the model, as mbt replay does, exits 1 and writes
+// nothing. The header's command names the trace file relative to the
+// package's directory, where a go:generate line runs; a relative -trace is
+// relative to the working directory.
 //
 // The file is written through a temporary file and a rename, so a reader
 // never sees half of it, and only when its content changes. mbt does not

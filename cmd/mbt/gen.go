@@ -8,6 +8,7 @@ import (
 	"go/token"
 	"go/types"
 	"io"
+	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -31,6 +32,7 @@ func genFlags() *genCmd {
 }
 
 const genUsage = `usage: mbt gen [flags] -adapter Func <package> [-model Name] [-set Name=Value ...]
+       mbt gen -trace file [-format f] [-trace-index n] -adapter Func <package> [...]
        mbt gen -scaffold <package> [-model Name] [-set Name=Value ...]
 
 Gen builds the model that a function of the Go package returns, with the
@@ -43,12 +45,18 @@ line in the package:
 
 	//go:generate go run github.com/mbtgo/mbt/cmd/mbt gen -adapter NewHTTPAdapter .
 
+-trace writes one test instead, of criterion trace, that follows a TLA+
+trace that TLC, Apalache or Quint wrote (as mbt replay reads it): gen
+decodes its states, infers the model's step between each two, and writes
+those steps. A trace that is not a behavior of the model is an error
+(exit 1), and nothing is written. -trace excludes -criteria.
+
 -check writes nothing and exits 1 when the file is not what gen would
 write. -scaffold writes an adapter skeleton to fill in,
 <model>_adapter.go, once.
 
-Exit codes: 0 written (or up to date), 1 stale (with -check), 2 usage
-error, 3 load, build or model error.
+Exit codes: 0 written (or up to date), 1 stale (with -check) or a -trace
+that does not fit the model, 2 usage error, 3 load, build or model error.
 
 Flags:
 `
@@ -60,6 +68,7 @@ func (c *genCmd) printUsage(w io.Writer) {
 	c.fs.SetOutput(io.Discard)
 	fmt.Fprint(w, "\nExamples:\n\n\tmbt gen -adapter NewHTTPAdapter -set Max=3 ./examples/bank\n"+
 		"\tmbt gen -check -adapter NewHTTPAdapter -set Max=3 ./examples/bank\n"+
+		"\tmbt gen -trace TwoPhase.out.txt -adapter NewAdapter ./examples/twophase\n"+
 		"\tmbt gen -scaffold ./examples/bank\n")
 }
 
@@ -86,6 +95,8 @@ func genMain(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	case !f.Scaffold && f.Adapter == "":
 		err = errors.New("missing -adapter: name the function that returns the adapter, as in -adapter NewHTTPAdapter, " +
 			"or write a skeleton with -scaffold")
+	case f.Trace != "" && flagSet(c.fs, "criteria"):
+		err = errors.New("-trace and -criteria do not go together: -trace writes the trace's steps as the one test, instead of selecting tests")
 	case f.Out != "" && !strings.HasSuffix(f.Out, "_test.go"):
 		err = fmt.Errorf("-o %s: the generated file is a test: its name must end in _test.go", f.Out)
 	}
@@ -94,6 +105,15 @@ func genMain(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return exitUsage
 	}
 	pattern := pos[0]
+	if f.Trace != "" {
+		if fi, err := os.Stat(f.Trace); err != nil || fi.IsDir() {
+			if err == nil {
+				err = fmt.Errorf("%s is a directory", f.Trace)
+			}
+			fmt.Fprintf(stderr, "mbt gen: -trace: %v\n", err)
+			return exitUsage
+		}
+	}
 
 	var extra []string
 	var adapterPath, adapterFunc string
@@ -355,6 +375,15 @@ func commandLine(fs *flag.FlagSet, args []string, dir, pkgDir string) string {
 		switch name {
 		case "check":
 			continue
+		case "trace":
+			// Relative to the working directory, which a go:generate line
+			// makes the package's.
+			if abs, err := filepath.Abs(value); err == nil {
+				if r, err := filepath.Rel(pkgDir, abs); err == nil {
+					value = filepath.ToSlash(r)
+				}
+			}
+			tokens = []string{"-trace", value}
 		case "o":
 			if filepath.IsAbs(value) {
 				if r, err := filepath.Rel(pkgDir, value); err == nil {
@@ -368,6 +397,13 @@ func commandLine(fs *flag.FlagSet, args []string, dir, pkgDir string) string {
 		}
 	}
 	return strings.Join(parts, " ")
+}
+
+// flagSet reports whether the flag name was given on the command line.
+func flagSet(fs *flag.FlagSet, name string) bool {
+	set := false
+	fs.Visit(func(f *flag.Flag) { set = set || f.Name == name })
+	return set
 }
 
 // isBoolFlag reports whether f is a boolean flag, which takes no separate

@@ -48,6 +48,15 @@ func parseValueAt(start Pos, src string) (Value, error) {
 	if len(src) > maxValueLen {
 		return Value{}, Errorf(start, "value is longer than %d MiB", maxValueLen>>20)
 	}
+	if v, ok := parseValueFast(start, src); ok {
+		return v, nil
+	}
+	return parseValueSlow(start, src)
+}
+
+// parseValueSlow parses src with participle: the reference parser, which
+// also words the errors.
+func parseValueSlow(start Pos, src string) (Value, error) {
 	ast, err := parseAST(valueParser, start, src)
 	if err != nil {
 		return Value{}, err
@@ -61,6 +70,14 @@ func parseArgs(start Pos, src string) ([]Value, error) {
 	if len(src) > maxValueLen {
 		return nil, Errorf(start, "arguments are longer than %d MiB", maxValueLen>>20)
 	}
+	if vs, ok := parseArgsFast(start, src); ok {
+		return vs, nil
+	}
+	return parseArgsSlow(start, src)
+}
+
+// parseArgsSlow is parseArgs with participle.
+func parseArgsSlow(start Pos, src string) ([]Value, error) {
 	ast, err := parseAST(argsParser, start, src)
 	if err != nil {
 		return nil, err

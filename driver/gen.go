@@ -200,7 +200,7 @@ func traceSource(name, pkgDir string) string {
 // package's directory, unless that file exists.
 func scaffold[S any](m *model.Model[S], x *exploration) int {
 	g := x.gen
-	typ := typeIdent(m.Name) + "Adapter"
+	typ := gen.Ident(m.Name) + "Adapter"
 	path := filepath.Join(g.target.PkgDir, fileStem(m.Name)+"_adapter.go")
 	name := displayPath(path)
 	if _, err := os.Lstat(path); err == nil {
@@ -250,31 +250,7 @@ func scaffold[S any](m *model.Model[S], x *exploration) int {
 }
 
 // fileStem is the model's name as the start of a file name: bank for Bank.
-func fileStem(name string) string { return strings.ToLower(typeIdent(name)) }
-
-// typeIdent makes name an exported Go identifier: TwoPhase stays, "two
-// phase" becomes TwoPhase.
-func typeIdent(name string) string {
-	var b strings.Builder
-	up := true
-	for _, r := range name {
-		switch {
-		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9' && b.Len() > 0:
-			if up {
-				b.WriteString(strings.ToUpper(string(r)))
-				up = false
-			} else {
-				b.WriteRune(r)
-			}
-		default:
-			up = true
-		}
-	}
-	if b.Len() == 0 {
-		return "Model"
-	}
-	return b.String()
-}
+func fileStem(name string) string { return strings.ToLower(gen.Ident(name)) }
 
 // displayPath returns path relative to the working directory when it is
 // below it, for messages.

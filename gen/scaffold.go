@@ -109,7 +109,7 @@ func (im *imports) typeExpr(t reflect.Type) string {
 }
 
 func safeIdent(s string) string {
-	id := ident(s)
+	id := Ident(s)
 	if id == "Model" && s == "" {
 		return "arg"
 	}

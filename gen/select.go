@@ -740,7 +740,7 @@ func nameTests(modelName string, tests []Test) []Test {
 	for i := range tests {
 		h := fnv.New32a()
 		h.Write([]byte(keys[i]))
-		name := fmt.Sprintf("Test%s_%s_%08x", ident(modelName), ident(string(tests[i].Criterion)), h.Sum32())
+		name := fmt.Sprintf("Test%s_%s_%08x", Ident(modelName), Ident(string(tests[i].Criterion)), h.Sum32())
 		used[name]++
 		if n := used[name]; n > 1 {
 			name = fmt.Sprintf("%s_%d", name, n)
@@ -750,8 +750,10 @@ func nameTests(modelName string, tests []Test) []Test {
 	return tests
 }
 
-// ident makes s a Go identifier part: letters and digits, first upper.
-func ident(s string) string {
+// Ident makes s an exported Go identifier, or a part of one: letters and
+// digits, each word capitalized ("two phase" becomes TwoPhase), "Model" when
+// nothing is left. Generated test and adapter names are made with it.
+func Ident(s string) string {
 	var b strings.Builder
 	up := true
 	for _, r := range s {

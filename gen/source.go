@@ -63,7 +63,7 @@ func Source(s *Suite, f File) ([]byte, error) {
 			return nil, fmt.Errorf("gen: model config: %w", err)
 		}
 	}
-	helper := "mbtRun" + ident(s.Model)
+	helper := "mbtRun" + Ident(s.Model)
 	var body bytes.Buffer
 	bp := func(format string, args ...any) { fmt.Fprintf(&body, format, args...) }
 	if s.States == 0 && s.Transitions == 0 {

@@ -250,6 +250,37 @@ type adapterFunc struct {
 // generated test in package filePkg of the model's directory: a function
 // of one parameter that a *testing.T can be passed to, with one result.
 func resolveAdapter(t *target, path, fn, filePkg string) (adapterFunc, error) {
+	testing := t.Extra["testing"]
+	if testing == nil || testing.Types == nil {
+		return adapterFunc{}, &loadError{"-adapter: package testing did not load"}
+	}
+	tObj := testing.Types.Scope().Lookup("T")
+	if tObj == nil {
+		return adapterFunc{}, &loadError{"-adapter: package testing has no type T"}
+	}
+	return findAdapter(t, path, fn, adapterRule{
+		param:       types.NewPointer(tObj.Type()),
+		want:        "takes a *testing.T",
+		inPackageOK: func(a adapterFunc) bool { return a.path == t.ImportPath && filePkg == t.Name },
+		unexported:  "the generated tests (in package " + filePkg + ") cannot call it",
+	})
+}
+
+// adapterRule is what an -adapter function must be, for one command.
+type adapterRule struct {
+	param       types.Type               // a value the constructor must accept
+	want        string                   // how to say so: "takes a *testing.T"
+	inPackageOK func(adapterFunc) bool   // may an unexported function do?
+	unexported  string                   // why it may not: "... cannot call it"
+	hint        func(*types.Func) string // more advice when it does not fit, or ""
+}
+
+// findAdapter resolves the -adapter function fn of the package path (the
+// model's package when "") and checks it against rule: it must exist
+// (with "did you mean" and the functions that would fit otherwise), be a
+// function, be exported unless rule allows otherwise, and take one
+// parameter that rule.param can be passed to, returning one result.
+func findAdapter(t *target, path, fn string, rule adapterRule) (adapterFunc, error) {
 	spec := fn
 	pkg := t.Types
 	a := adapterFunc{path: t.ImportPath, name: t.Name, fn: fn}
@@ -270,22 +301,12 @@ func resolveAdapter(t *target, path, fn, filePkg string) (adapterFunc, error) {
 			pkg, a.path, a.name = p.Types, p.PkgPath, p.Name
 		}
 	}
-	inPackage := a.path == t.ImportPath && filePkg == t.Name
-	testing := t.Extra["testing"]
-	if testing == nil || testing.Types == nil {
-		return a, &loadError{"-adapter: package testing did not load"}
-	}
-	tObj := testing.Types.Scope().Lookup("T")
-	if tObj == nil {
-		return a, &loadError{"-adapter: package testing has no type T"}
-	}
-	ptrT := types.NewPointer(tObj.Type())
-
+	inPackage := rule.inPackageOK != nil && rule.inPackageOK(a)
 	fits := func(f *types.Func) bool {
 		sig := f.Type().(*types.Signature)
 		return sig.Recv() == nil && sig.TypeParams().Len() == 0 && !sig.Variadic() &&
 			sig.Params().Len() == 1 && sig.Results().Len() == 1 &&
-			types.AssignableTo(ptrT, sig.Params().At(0).Type())
+			types.AssignableTo(rule.param, sig.Params().At(0).Type())
 	}
 	var names, fitting []string
 	scope := pkg.Scope()
@@ -313,8 +334,7 @@ func resolveAdapter(t *target, path, fn, filePkg string) (adapterFunc, error) {
 		return a, &usageError{fmt.Sprintf("-adapter %s: %s is a %s, not a function", spec, fn, objectKind(obj))}
 	}
 	if !inPackage && !f.Exported() {
-		where := "package " + filePkg
-		return a, &usageError{fmt.Sprintf("-adapter %s: %s is not exported, so the generated tests (in %s) cannot call it", spec, fn, where)}
+		return a, &usageError{fmt.Sprintf("-adapter %s: %s is not exported, so %s", spec, fn, rule.unexported)}
 	}
 	if !fits(f) {
 		qual := func(p *types.Package) string {
@@ -323,8 +343,14 @@ func resolveAdapter(t *target, path, fn, filePkg string) (adapterFunc, error) {
 			}
 			return p.Name()
 		}
-		return a, &usageError{fmt.Sprintf("-adapter %s: %s is %s; want a function of one parameter that takes a *testing.T, returning the adapter, as in\n"+
-			"\tfunc %s(t testing.TB) *Adapter", spec, fn, types.TypeString(f.Type(), qual), fn)}
+		msg := fmt.Sprintf("-adapter %s: %s is %s; want a function of one parameter that %s, returning the adapter, as in\n"+
+			"\tfunc %s(t testing.TB) *Adapter", spec, fn, types.TypeString(f.Type(), qual), rule.want, fn)
+		if rule.hint != nil {
+			if h := rule.hint(f); h != "" {
+				msg += "\n" + h
+			}
+		}
+		return a, &usageError{msg}
 	}
 	return a, nil
 }

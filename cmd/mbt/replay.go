@@ -15,7 +15,6 @@ import (
 	"strings"
 
 	"github.com/mbtgo/mbt/driver"
-	"github.com/mbtgo/mbt/internal/suggest"
 )
 
 // driverPkgPath is the import path of package driver, whose T an adapter
@@ -153,85 +152,26 @@ func replayMain(ctx context.Context, args []string, stdout, stderr io.Writer) in
 // parameter that a *driver.T (a testing.TB) can be passed to, with one
 // result.
 func resolveReplayAdapter(t *target, path, fn string) (adapterFunc, error) {
-	spec := fn
-	pkg := t.Types
-	a := adapterFunc{path: t.ImportPath, name: t.Name, fn: fn}
-	if path != "" {
-		spec = path + "." + fn
-		p := t.Extra[path]
-		switch {
-		case p == nil && path == t.ImportPath:
-		case p == nil:
-			return a, &loadError{fmt.Sprintf("-adapter %s: package %s was not loaded", spec, path)}
-		case len(p.Errors) > 0:
-			msg := packageErrors(path, p)
-			if p.Types == nil || p.Name == "" {
-				return a, &usageError{fmt.Sprintf("-adapter %s: %s", spec, msg)}
-			}
-			return a, &loadError{fmt.Sprintf("-adapter %s: %s", spec, msg)}
-		default:
-			pkg, a.path, a.name = p.Types, p.PkgPath, p.Name
-		}
-	}
 	drv := t.Extra[driverPkgPath]
 	if drv == nil || drv.Types == nil || len(drv.Errors) > 0 {
-		return a, &loadError{fmt.Sprintf("-adapter: package %s did not load", driverPkgPath)}
+		return adapterFunc{}, &loadError{fmt.Sprintf("-adapter: package %s did not load", driverPkgPath)}
 	}
 	tObj, ok := drv.Types.Scope().Lookup("T").(*types.TypeName)
 	if !ok {
-		return a, &loadError{fmt.Sprintf("-adapter: the github.com/mbtgo/mbt that this module requires has no driver.T, which mbt replay -adapter needs; " +
+		return adapterFunc{}, &loadError{fmt.Sprintf("-adapter: the github.com/mbtgo/mbt that this module requires has no driver.T, which mbt replay -adapter needs; " +
 			"update it with go get github.com/mbtgo/mbt@latest")}
 	}
-	ptrT := types.NewPointer(tObj.Type())
-	fits := func(f *types.Func) bool {
-		sig := f.Type().(*types.Signature)
-		return sig.Recv() == nil && sig.TypeParams().Len() == 0 && !sig.Variadic() &&
-			sig.Params().Len() == 1 && sig.Results().Len() == 1 &&
-			types.AssignableTo(ptrT, sig.Params().At(0).Type())
-	}
-	var names, fitting []string
-	scope := pkg.Scope()
-	for _, n := range scope.Names() {
-		if f, ok := scope.Lookup(n).(*types.Func); ok && f.Exported() {
-			names = append(names, n)
-			if fits(f) {
-				fitting = append(fitting, n)
+	return findAdapter(t, path, fn, adapterRule{
+		param:      types.NewPointer(tObj.Type()),
+		want:       "takes a testing.TB",
+		unexported: "the program mbt replay builds cannot call it",
+		hint: func(f *types.Func) string {
+			if sig := f.Type().(*types.Signature); sig.Params().Len() == 1 && types.TypeString(sig.Params().At(0).Type(), nil) == "*testing.T" {
+				return "mbt replay runs the adapter outside go test, where there is no *testing.T: take a testing.TB, or an interface with the methods the constructor uses"
 			}
-		}
-	}
-	obj := scope.Lookup(fn)
-	if obj == nil {
-		msg := fmt.Sprintf("-adapter %s: package %s has no function %s", spec, a.path, fn)
-		if s := suggest.Closest(fn, names); s != "" {
-			return a, &usageError{fmt.Sprintf("%s (did you mean %q?)", msg, s)}
-		}
-		if len(fitting) > 0 {
-			return a, &usageError{fmt.Sprintf("%s; functions that could make the adapter: %s", msg, strings.Join(fitting, ", "))}
-		}
-		return a, &usageError{msg + " (mbt looks in the package's non-test files)"}
-	}
-	f, ok := obj.(*types.Func)
-	if !ok {
-		return a, &usageError{fmt.Sprintf("-adapter %s: %s is a %s, not a function", spec, fn, objectKind(obj))}
-	}
-	if !f.Exported() {
-		return a, &usageError{fmt.Sprintf("-adapter %s: %s is not exported, so the program mbt replay builds cannot call it", spec, fn)}
-	}
-	if !fits(f) {
-		qual := func(p *types.Package) string {
-			if p == pkg {
-				return ""
-			}
-			return p.Name()
-		}
-		msg := fmt.Sprintf("-adapter %s: %s is %s; want a function of one parameter that takes a testing.TB, returning the adapter, as in\n"+
-			"\tfunc %s(t testing.TB) *Adapter", spec, fn, types.TypeString(f.Type(), qual), fn)
-		if sig := f.Type().(*types.Signature); sig.Params().Len() == 1 && types.TypeString(sig.Params().At(0).Type(), nil) == "*testing.T" {
-			msg += "\nmbt replay runs the adapter outside go test, where there is no *testing.T: take a testing.TB, or an interface with the methods the constructor uses"
-		}
-		return a, &usageError{msg}
-	}
-	return a, nil
+			return ""
+		},
+	})
 }
 
 // replayDriverSource returns the driver program for mbt replay -adapter:

@@ -493,48 +493,26 @@ func (d *jsonDecoder) enter() bool {
 
 const jsonArenaChunk = 1024
 
-func (d *jsonDecoder) allocVals(n int) []Value {
-	if n == 0 {
-		return nil
-	}
-	if n > len(d.vals) {
-		if n > jsonArenaChunk/4 {
-			return make([]Value, n)
-		}
-		d.vals = make([]Value, jsonArenaChunk)
-	}
-	s := d.vals[:n:n]
-	d.vals = d.vals[n:]
-	return s
-}
+func (d *jsonDecoder) allocVals(n int) []Value   { return carve(&d.vals, n) }
+func (d *jsonDecoder) allocFields(n int) []Field { return carve(&d.fields, n) }
+func (d *jsonDecoder) allocPairs(n int) []Pair   { return carve(&d.pairs, n) }
 
-func (d *jsonDecoder) allocFields(n int) []Field {
+// carve cuts n elements off the chunk *pool, starting a new chunk when it
+// runs out; slices over a quarter of a chunk get their own allocation. The
+// result's capacity is its length, so appending to it cannot reach the
+// next slice.
+func carve[T any](pool *[]T, n int) []T {
 	if n == 0 {
 		return nil
 	}
-	if n > len(d.fields) {
+	if n > len(*pool) {
 		if n > jsonArenaChunk/4 {
-			return make([]Field, n)
+			return make([]T, n)
 		}
-		d.fields = make([]Field, jsonArenaChunk)
+		*pool = make([]T, jsonArenaChunk)
 	}
-	s := d.fields[:n:n]
-	d.fields = d.fields[n:]
-	return s
-}
-
-func (d *jsonDecoder) allocPairs(n int) []Pair {
-	if n == 0 {
-		return nil
-	}
-	if n > len(d.pairs) {
-		if n > jsonArenaChunk/4 {
-			return make([]Pair, n)
-		}
-		d.pairs = make([]Pair, jsonArenaChunk)
-	}
-	s := d.pairs[:n:n]
-	d.pairs = d.pairs[n:]
+	s := (*pool)[:n:n]
+	*pool = (*pool)[n:]
 	return s
 }
 

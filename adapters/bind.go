@@ -25,10 +25,13 @@ var ErrNotImplemented = fmt.Errorf("adapters: not implemented")
 // Binding is an adapter checked against a model: for each action, the method
 // that performs it.
 type Binding struct {
-	impl    any
-	reset   func(context.Context) error
-	view    reflect.Value
-	actions map[string]*boundAction
+	impl       any
+	reset      func(context.Context) error
+	view       reflect.Value
+	dynamic    Dynamic
+	viewType   reflect.Type // the model's view type, for a Dynamic adapter
+	invariants func(context.Context) error
+	actions    map[string]*boundAction
 }
 
 type boundAction struct {
@@ -45,10 +48,14 @@ var (
 
 // Bind checks impl against the contract of m (see the package doc) and
 // returns the binding. The error lists every mismatch, each naming the
-// action and what the method should look like.
+// action and what the method should look like. An impl that is a [Dynamic]
+// adapter is bound through its Do and Observe methods instead.
 func Bind(m model.Machine, impl any) (*Binding, error) {
 	if impl == nil {
 		return nil, fmt.Errorf("adapters: bind model %s: adapter is nil", m.Name())
+	}
+	if d, ok := impl.(Dynamic); ok {
+		return bindDynamic(m, d)
 	}
 	v := reflect.ValueOf(impl)
 	t := v.Type()
@@ -80,8 +87,11 @@ func Bind(m model.Machine, impl any) (*Binding, error) {
 	} else {
 		errs = append(errs, missing("View")+"; want View(ctx context.Context) (V, error)")
 	}
+	if inv, ok := impl.(Invariants); ok {
+		b.invariants = inv.Invariants
+	}
 	for _, a := range m.Actions() {
-		if a.Name == "Reset" || a.Name == "View" {
+		if a.Name == "Reset" || a.Name == "View" || a.Name == "Invariants" {
 			errs = append(errs, fmt.Sprintf("action %s: the name is taken by the adapter's own %s method; rename the action in the model", a.Name, a.Name))
 			continue
 		}
@@ -170,22 +180,42 @@ func (b *Binding) Impl() any { return b.impl }
 // Reset calls the adapter's Reset.
 func (b *Binding) Reset(ctx context.Context) error { return b.reset(ctx) }
 
-// View calls the adapter's View.
+// View calls the adapter's View (Observe for a [Dynamic] adapter).
 func (b *Binding) View(ctx context.Context) (any, error) {
+	if b.dynamic != nil {
+		return b.dynamic.Observe(ctx, b.viewType)
+	}
 	out := b.view.Call([]reflect.Value{reflect.ValueOf(ctx)})
 	err, _ := out[1].Interface().(error)
 	return out[0].Interface(), err
 }
 
+// Invariants calls the adapter's Invariants method, if it has one.
+func (b *Binding) Invariants(ctx context.Context) error {
+	if b.invariants == nil {
+		return nil
+	}
+	return b.invariants(ctx)
+}
+
 // Do performs step on the implementation and returns its output (nil when
 // the method returns only an error) and its error.
 func (b *Binding) Do(ctx context.Context, step model.Step) (any, error) {
+	return b.do(ctx, step, nil)
+}
+
+// do is Do with the type of the output the model expects, for a Dynamic
+// adapter.
+func (b *Binding) do(ctx context.Context, step model.Step, outType reflect.Type) (any, error) {
 	ba := b.actions[step.Action]
 	if ba == nil {
 		return nil, fmt.Errorf("adapters: no bound action %q", step.Action)
 	}
 	if len(step.Args) != len(ba.params) {
 		return nil, fmt.Errorf("adapters: %s takes %d arguments, got %d", step.Action, len(ba.params), len(step.Args))
+	}
+	if b.dynamic != nil {
+		return b.dynamic.Do(ctx, step, outType)
 	}
 	in := make([]reflect.Value, 1+len(step.Args))
 	in[0] = reflect.ValueOf(ctx)

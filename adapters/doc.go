@@ -41,9 +41,27 @@
 // The text of failure messages is for people; do not depend on it being
 // stable.
 //
+// # Adapters reached by name, system invariants, broken connections
+//
+// An implementation in another process or language is reached through a
+// [Dynamic] adapter instead: Do performs any action by name and Observe
+// returns the view, each told the Go type the model expects, so the adapter
+// can decode into it. Package adapters/subprocess is one, speaking JSON lines
+// to a program on its standard input and output.
+//
+// An adapter with an Invariants(ctx) error method has it called after Reset
+// and after every step: the place for properties read from the real system,
+// such as "no resource manager committed while another aborted". An adapter
+// error that wraps [ErrBroken] (a lost connection, a crashed subprocess) is
+// reported as a failure even on a negative step, where another error would
+// be the refusal the model expects. Package adapters/fault has the building
+// blocks for distributed systems: a TCP proxy per link that drops, delays or
+// cuts traffic, and processes a test can crash and restart.
+//
 // # Index
 //
-// Binding: [Bind], [Binding], [Resetter].
+// Binding: [Bind], [Binding], [Resetter], [Dynamic], [ModelChecker],
+// [Invariants], [ErrBroken].
 //
 // Running: [NewRunner], [Runner], [Runner.Run], [Step], [Options], [TB].
 //

@@ -198,10 +198,28 @@ func (r *Runner[S]) reset(ctx context.Context, state *S) *Failure {
 	if err := r.b.Reset(sctx); err != nil {
 		return &Failure{Err: fmt.Errorf("Reset failed: %w", err)}
 	}
+	var mism []string
 	if m := r.compareView(ctx, state, "view after Reset"); m != "" {
-		return &Failure{Mismatches: []string{m}}
+		mism = append(mism, m)
+	}
+	if m := r.checkInvariants(ctx, "after Reset"); m != "" {
+		mism = append(mism, m)
+	}
+	if len(mism) > 0 {
+		return &Failure{Mismatches: mism}
 	}
 	return nil
+}
+
+// checkInvariants runs the adapter's Invariants method, if any, and
+// describes its error, or returns "".
+func (r *Runner[S]) checkInvariants(ctx context.Context, when string) string {
+	sctx, cancel := context.WithTimeout(ctx, r.opts.StepTimeout)
+	defer cancel()
+	if err := r.b.Invariants(sctx); err != nil {
+		return fmt.Sprintf("the implementation's invariants fail %s: %v", when, err)
+	}
+	return ""
 }
 
 // step runs one step on both sides and advances *state. It returns nil
@@ -222,13 +240,20 @@ func (r *Runner[S]) step(ctx context.Context, state *S, st Step) *Failure {
 	if enabled && a.Output != nil {
 		want = a.Output(state, c)
 	}
+	var outType reflect.Type
+	if _, isErr := want.(error); want != nil && !isErr {
+		outType = reflect.TypeOf(want)
+	}
 	sctx, cancel := context.WithTimeout(ctx, r.opts.StepTimeout)
-	got, gotErr := r.b.Do(sctx, model.Step{Action: st.Action, Args: st.Args})
+	got, gotErr := r.b.do(sctx, model.Step{Action: st.Action, Args: st.Args}, outType)
 	timedOut := sctx.Err() != nil && ctx.Err() == nil
 	cancel()
 	var mism []string
-	if timedOut {
+	switch {
+	case timedOut:
 		mism = append(mism, fmt.Sprintf("the implementation did not answer within %v", r.opts.StepTimeout))
+	case errors.Is(gotErr, ErrBroken):
+		return &Failure{Err: gotErr}
 	}
 	if enabled {
 		next := r.m.Codec.Clone(state)
@@ -249,6 +274,9 @@ func (r *Runner[S]) step(ctx context.Context, state *S, st Step) *Failure {
 		mism = append(mism, "the implementation accepted a step the model refuses (its guard is false); it must return an error and change nothing")
 	}
 	if m := r.compareView(ctx, state, "view after the step"); m != "" {
+		mism = append(mism, m)
+	}
+	if m := r.checkInvariants(ctx, "after the step"); m != "" {
 		mism = append(mism, m)
 	}
 	if len(mism) > 0 {

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 	"github.com/mbtgo/mbt/model"
 )
 
@@ -49,7 +50,9 @@ type Options struct {
 	// StepTimeout bounds each call into the adapter (default 10 s).
 	StepTimeout time.Duration
 	// Cmp are go-cmp options for comparing outputs and views, such as
-	// cmpopts.IgnoreFields or cmpopts.SortSlices.
+	// cmpopts.IgnoreFields or cmpopts.SortSlices. A nil slice or map always
+	// equals an empty one, as in the model's fingerprints (and as an
+	// implementation that sends JSON cannot tell them apart).
 	Cmp []cmp.Option
 	// Package is the import path or ./dir of the test's package, for the
 	// rerun command printed on failure.
@@ -305,10 +308,11 @@ func (r *Runner[S]) diff(want, got any) string {
 	if len(r.opts.Cmp) == 0 && reflect.DeepEqual(want, got) {
 		return ""
 	}
-	if cmp.Equal(want, got, r.opts.Cmp...) {
+	opts := append([]cmp.Option{cmpopts.EquateEmpty()}, r.opts.Cmp...)
+	if cmp.Equal(want, got, opts...) {
 		return ""
 	}
-	return cmp.Diff(want, got, r.opts.Cmp...)
+	return cmp.Diff(want, got, opts...)
 }
 
 // lookup finds the model action and argument choice of a step.

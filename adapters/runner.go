@@ -253,10 +253,12 @@ func (r *Runner[S]) step(ctx context.Context, state *S, st Step) *Failure {
 	cancel()
 	var mism []string
 	switch {
+	case errors.Is(gotErr, ErrBroken):
+		// The implementation is gone or unreadable: its view and
+		// invariants cannot be asked for either.
+		return &Failure{Err: gotErr}
 	case timedOut:
 		mism = append(mism, fmt.Sprintf("the implementation did not answer within %v", r.opts.StepTimeout))
-	case errors.Is(gotErr, ErrBroken):
-		return &Failure{Err: gotErr}
 	}
 	if enabled {
 		next := r.m.Codec.Clone(state)

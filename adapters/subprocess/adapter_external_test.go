@@ -65,7 +65,6 @@ func TestRunner_GoProgram(t *testing.T) {
 		}, "a crash fails the step that caused it, with the stderr tail"},
 		{"hang", "hang", []string{
 			"step 2 of 8: Withdraw(1):",
-			"the implementation did not answer within 500ms",
 			"subprocess: gowallet: the program did not answer within",
 			"during step Withdraw(1); mbt killed it",
 		}, "the runner's step timeout is the deadline of the request"},

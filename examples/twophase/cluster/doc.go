@@ -63,9 +63,18 @@
 // # Running
 //
 // The generated tests, cluster_mbt_test.go, start the nodes by running the
-// test binary again, which its TestMain turns into a node ([NodeMain]):
+// test binary again, which its TestMain turns into a node ([NodeMain]). A
+// cluster outlives its test when the test passes: the next test takes it
+// and Reset empties its logs, as starting three processes costs more than
+// the steps of a typical test. The cluster of a failed test is stopped at
+// once; TestMain stops the others ([StopNodes]).
 //
 //	go generate ./examples/twophase/cluster    # after changing the model
 //	go test ./examples/twophase/cluster
 //	MBT_TWOPHASE_BUGS=doublecommit go test -run '^TestCluster_' ./examples/twophase/cluster
+//
+// Besides the generated tests, TestPlantedBugs runs them against each
+// planted bug, TestDeterminism runs them three times and compares the
+// results, and TestNoNodesLeft checks that no node process outlives a
+// failed test or a killed test binary.
 package cluster

@@ -9,6 +9,16 @@
 //   - [github.com/mbtgo/mbt/examples/bank]: a ledger with deposits,
 //     withdrawals and transfers and a switchable overdraft bug, with the
 //     HTTP service it describes and an adapter for it.
+//   - [github.com/mbtgo/mbt/examples/twophase/cluster]: two-phase commit as
+//     a real distributed system: a transaction manager and resource
+//     managers, each a process with a durable log, talking HTTP through
+//     fault-injecting proxies; the model loses and duplicates messages and
+//     crashes and restarts nodes, and the generated tests do the same to
+//     the processes.
+//   - [github.com/mbtgo/mbt/examples/queue]: an at-least-once message
+//     broker with leases on a logical clock, implemented in Go and in
+//     Python and driven through the subprocess protocol; both pass the same
+//     generated tests.
 //   - [github.com/mbtgo/mbt/examples/counters]: independent counters, the
 //     explorer's benchmark.
 //

@@ -12,20 +12,6 @@ import (
 	"github.com/mbtgo/mbt/examples/queue/broker"
 )
 
-// raceEnabled is set when the tests run with the race detector.
-var raceEnabled bool
-
-// skipRerunsUnderRace skips a test that runs the generated suite again in
-// new processes: with the race detector every broker starts several times
-// slower, and the runs would see no code that the package's own run of the
-// suite does not.
-func skipRerunsUnderRace(t *testing.T) {
-	t.Helper()
-	if raceEnabled {
-		t.Skip("runs the generated suite again in new processes, each broker start slowed by the race detector; run it without -race")
-	}
-}
-
 // runSuite runs the generated suite (the TestQueue_ tests of
 // queue_mbt_test.go) in a new process of this test binary, against the
 // broker impl ("go" or "python") with the planted bugs in the list bugs,
@@ -68,7 +54,6 @@ func TestPlantedBugs(t *testing.T) {
 	if os.Getenv(BugsEnv) != "" {
 		t.Skip("running with planted bugs on: this test sets them itself")
 	}
-	skipRerunsUnderRace(t)
 	tests := []struct {
 		bug    string
 		reason string
@@ -160,7 +145,6 @@ func TestGeneratedSuiteDeterministic(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs the generated suite three times")
 	}
-	skipRerunsUnderRace(t)
 	t.Parallel()
 	const bug = "dropinflight" // restarts kill the broker mid-test: the likeliest source of noise
 	// The three runs share the CPUs, so the scheduling differs between

@@ -220,7 +220,12 @@ func (r *Runner[S]) checkInvariants(ctx context.Context, when string) string {
 	sctx, cancel := context.WithTimeout(ctx, r.opts.StepTimeout)
 	defer cancel()
 	if err := r.b.Invariants(sctx); err != nil {
-		return fmt.Sprintf("the implementation's invariants fail %s: %v", when, err)
+		msg := strings.TrimRight(err.Error(), "\n")
+		if !strings.Contains(msg, "\n") {
+			return fmt.Sprintf("the implementation's invariants fail %s: %s", when, msg)
+		}
+		// One problem a line, as errors.Join writes them.
+		return fmt.Sprintf("the implementation's invariants fail %s:\n  %s", when, strings.ReplaceAll(msg, "\n", "\n  "))
 	}
 	return ""
 }

@@ -22,6 +22,7 @@ const (
 	FromTarget
 )
 
+// String returns "ToTarget" or "FromTarget".
 func (d Direction) String() string {
 	switch d {
 	case ToTarget:
@@ -81,6 +82,7 @@ const (
 	Cut
 )
 
+// String returns "Pass", "Drop" or "Cut".
 func (m Mode) String() string {
 	switch m {
 	case Pass:

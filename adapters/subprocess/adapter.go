@@ -530,8 +530,9 @@ func (a *Adapter) compare(p *proc, resp Response) error {
 // program's state unknown (no answer, an unreadable answer), the program
 // is killed.
 func (a *Adapter) call(ctx context.Context, p *proc, what string, req Request) (Response, error) {
-	p.nextID++
-	req.ID = p.nextID
+	// The id is used only once the request is sent, so that the program
+	// sees 1, 2, 3, … without gaps.
+	req.ID = p.nextID + 1
 	b, err := json.Marshal(req)
 	if err != nil {
 		return Response{}, &brokenError{program: a.label(), msg: fmt.Sprintf("cannot encode the request for %s: %v", what, err), err: err}
@@ -540,6 +541,7 @@ func (a *Adapter) call(ctx context.Context, p *proc, what string, req Request) (
 	if err := ctx.Err(); err != nil {
 		return Response{}, &brokenError{program: a.label(), msg: fmt.Sprintf("no time left for %s: %v", what, err), err: err}
 	}
+	p.nextID = req.ID
 	deadline, _ := ctx.Deadline()
 	_ = p.stdin.SetWriteDeadline(deadline)
 	start := time.Now()
@@ -568,10 +570,15 @@ func (a *Adapter) call(ctx context.Context, p *proc, what string, req Request) (
 			exited = nil
 			p.waitDrained()
 		case <-ctx.Done():
-			if errors.Is(ctx.Err(), context.DeadlineExceeded) {
-				return Response{}, a.fail(p, what, ctx.Err(), true, "the program did not answer within %v during %s; mbt killed it, as its state is unknown (the next Reset starts it again)", since(start), what)
+			// A line begun and not ended is the usual cause: say so.
+			var hint string
+			if pend := p.out.pending(); pend != "" {
+				hint = fmt.Sprintf("; its standard output ends with %s without a newline: end each response with a newline, and flush", pend)
 			}
-			return Response{}, a.fail(p, what, ctx.Err(), true, "the wait for the answer was canceled after %v during %s; mbt killed the program, as its state is unknown (the next Reset starts it again)", since(start), what)
+			if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+				return Response{}, a.fail(p, what, ctx.Err(), true, "the program did not answer within %v during %s; mbt killed it, as its state is unknown (the next Reset starts it again)%s", since(start), what, hint)
+			}
+			return Response{}, a.fail(p, what, ctx.Err(), true, "the wait for the answer was canceled after %v during %s; mbt killed the program, as its state is unknown (the next Reset starts it again)%s", since(start), what, hint)
 		}
 	}
 }

@@ -1,7 +1,7 @@
 package subprocess
 
 import (
-	"bufio"
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -196,34 +196,104 @@ type lineQueue struct {
 	lines [][]byte
 	size  int
 	err   error // why reading stopped (io.EOF at the end); nil while reading
+	// partial is the start of a line the program has not ended yet (for
+	// messages, at most previewSize bytes), and partialLen its length.
+	partial    []byte
+	partialLen int
 	// ready gets a token whenever a line arrives or reading stops.
 	ready chan struct{}
 }
 
-// read reads r line by line until EOF, an error, or too much output.
+// previewSize bounds what a message quotes of a line.
+const previewSize = 200
+
+// read reads r line by line until EOF, an error, or too much output. Lines
+// that are empty or only white space are skipped. A last line without its
+// newline at EOF is a line too.
 func (q *lineQueue) read(r *os.File) {
 	defer r.Close()
-	br := bufio.NewReaderSize(r, 64<<10)
+	buf := make([]byte, 64<<10)
+	var partial []byte
 	for {
-		line, err := readLine(br)
-		if len(line) > 0 {
-			q.mu.Lock()
-			q.lines = append(q.lines, line)
-			q.size += len(line)
-			if q.size > maxOutput && err == nil {
-				err = fmt.Errorf("the program wrote more than %d MiB to standard output that nobody asked for", maxOutput>>20)
+		n, err := r.Read(buf)
+		data := buf[:n]
+		var perr error // too much output: stop reading
+		for len(data) > 0 && perr == nil {
+			i := bytes.IndexByte(data, '\n')
+			if i < 0 {
+				partial = append(partial, data...)
+				data = nil
+			} else {
+				line := append(partial, data[:i]...)
+				partial, data = nil, data[i+1:]
+				perr = q.push(line)
 			}
-			q.mu.Unlock()
-			q.signal()
+			if len(partial) > maxOutput {
+				perr = fmt.Errorf("the program wrote a line longer than %d MiB to standard output", maxOutput>>20)
+			}
+		}
+		if perr != nil {
+			err = perr
 		}
 		if err != nil {
+			if errors.Is(err, os.ErrClosed) {
+				err = io.EOF
+			}
+			if errors.Is(err, io.EOF) && len(partial) > 0 {
+				if perr := q.push(partial); perr != nil {
+					err = perr
+				}
+				partial = nil
+			}
 			q.mu.Lock()
 			q.err = err
 			q.mu.Unlock()
+			q.setPartial(partial)
 			q.signal()
 			return
 		}
+		q.setPartial(partial)
 	}
+}
+
+// push queues a line, unless it is blank, and fails when too much output
+// waits.
+func (q *lineQueue) push(line []byte) error {
+	if len(bytes.TrimSpace(line)) == 0 {
+		return nil
+	}
+	q.mu.Lock()
+	q.lines = append(q.lines, line)
+	q.size += len(line)
+	over := q.size > maxOutput
+	q.mu.Unlock()
+	q.signal()
+	if over {
+		return fmt.Errorf("the program wrote more than %d MiB to standard output that nobody asked for", maxOutput>>20)
+	}
+	return nil
+}
+
+// setPartial records the line the program has begun and not ended.
+func (q *lineQueue) setPartial(partial []byte) {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	q.partialLen = len(partial)
+	q.partial = append(q.partial[:0], partial[:min(len(partial), previewSize)]...)
+}
+
+// pending describes the line the program has begun without ending it, or
+// returns "".
+func (q *lineQueue) pending() string {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	if len(bytes.TrimSpace(q.partial)) == 0 {
+		return ""
+	}
+	if q.partialLen > len(q.partial) {
+		return fmt.Sprintf("%q… (%d bytes)", q.partial, q.partialLen)
+	}
+	return fmt.Sprintf("%q", q.partial)
 }
 
 func (q *lineQueue) signal() {
@@ -246,28 +316,6 @@ func (q *lineQueue) next() (line []byte, err error) {
 		return line, nil
 	}
 	return nil, q.err
-}
-
-// readLine reads one line, without its end, of at most maxOutput bytes.
-func readLine(br *bufio.Reader) ([]byte, error) {
-	var line []byte
-	for {
-		chunk, err := br.ReadSlice('\n')
-		line = append(line, chunk...)
-		if len(line) > maxOutput {
-			return nil, fmt.Errorf("the program wrote a line longer than %d MiB to standard output", maxOutput>>20)
-		}
-		switch {
-		case err == nil:
-			return line[:len(line)-1], nil
-		case errors.Is(err, bufio.ErrBufferFull):
-			continue
-		case errors.Is(err, os.ErrClosed):
-			return line, io.EOF
-		default:
-			return line, err
-		}
-	}
 }
 
 // tail keeps the last stderrSize bytes the program wrote to stderr.

@@ -1,0 +1,85 @@
+//go:build unix
+
+package subprocess_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/mbtgo/mbt/adapters/subprocess"
+	"github.com/mbtgo/mbt/model"
+)
+
+// shProgram starts a shell script as the program. Its requests are counted
+// in $n, so it answers ids 1, 2, 3, …: a gap in mbt's ids shows as a wrong
+// id.
+func shProgram(t *testing.T, script string) *subprocess.Adapter {
+	t.Helper()
+	return subprocess.New(t, subprocess.Options{StopTimeout: 500 * time.Millisecond}, "sh", "-c",
+		"n=0\nwhile IFS= read -r line; do\nn=$((n+1))\n"+script+"\ndone")
+}
+
+// TestAdapter_BlankLines checks that lines of white space on stdout,
+// which the protocol says are ignored, are: "\r\n" and " \n" included.
+func TestAdapter_BlankLines(t *testing.T) {
+	t.Parallel()
+	a := shProgram(t, `printf ' \r\n\t\n\r\n{"id":%d,"ok":true,"protocol":1}\r\n' "$n"`)
+	if err := a.Reset(context.Background()); err != nil {
+		t.Fatalf("Reset with blank lines before each answer: %v", err)
+	}
+}
+
+// TestAdapter_UnendedLine checks that a program that answers without the
+// newline, and so never ends its line, is told so when the wait times
+// out, rather than only that it did not answer.
+func TestAdapter_UnendedLine(t *testing.T) {
+	t.Parallel()
+	a := shProgram(t, `if [ "$n" = 1 ]; then printf '{"id":1,"ok":true,"protocol":1}\n'; else printf '{"id":%d,"ok":true}' "$n"; fi`)
+	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
+	defer cancel()
+	err := a.Reset(ctx)
+	want := `the program did not answer within`
+	hint := `its standard output ends with "{\"id\":2,\"ok\":true}" without a newline`
+	if err == nil || !strings.Contains(err.Error(), want) || !strings.Contains(err.Error(), hint) {
+		t.Fatalf("Reset = %v\nwant %s … %s", err, want, hint)
+	}
+}
+
+// TestAdapter_IDsWithoutGaps checks that a request not sent, because its
+// context was done, does not use up an id: the protocol numbers requests
+// 1, 2, 3, ….
+func TestAdapter_IDsWithoutGaps(t *testing.T) {
+	t.Parallel()
+	a := shProgram(t, `printf '{"id":%d,"ok":true,"protocol":1}\n' "$n"`)
+	ctx := context.Background()
+	if err := a.Reset(ctx); err != nil { // ids 1 (hello) and 2
+		t.Fatal(err)
+	}
+	done, cancel := context.WithCancel(ctx)
+	cancel()
+	if _, err := a.Do(done, model.Step{Action: "Tick"}, nil); err == nil || !strings.Contains(err.Error(), "no time left") {
+		t.Fatalf("Do with a done context = %v; want no time left", err)
+	}
+	if err := a.Reset(ctx); err != nil { // id 3
+		t.Fatalf("Reset after a request that was not sent: %v", err)
+	}
+}
+
+// TestAdapter_LongLine checks that a line longer than the bound fails the
+// request, and that a long line within it is read whole.
+func TestAdapter_LongLine(t *testing.T) {
+	t.Parallel()
+	a := shProgram(t, `case $n in
+1) printf '{"id":1,"ok":true,"protocol":1,"pad":"'; head -c 1000000 /dev/zero | tr '\0' x; printf '"}\n';;
+*) head -c 17000000 /dev/zero | tr '\0' x; echo;;
+esac`)
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	err := a.Reset(ctx)
+	want := "the program wrote a line longer than 16 MiB to standard output during reset; mbt killed it"
+	if err == nil || !strings.Contains(err.Error(), want) {
+		t.Fatalf("Reset = %v\nwant %s", err, want)
+	}
+}

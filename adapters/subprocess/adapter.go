@@ -155,7 +155,7 @@ func (a *Adapter) Reset(ctx context.Context) error {
 func (a *Adapter) Do(ctx context.Context, step model.Step, out reflect.Type) (any, error) {
 	a.reqMu.Lock()
 	defer a.reqMu.Unlock()
-	what := "step " + model.Step{Action: step.Action, Args: step.Args}.String()
+	what := "step " + shorten(model.Step{Action: step.Action, Args: step.Args}.String())
 	p, err := a.ready(ctx, what, false)
 	if err != nil {
 		return nil, err
@@ -381,6 +381,18 @@ func cmdline(command string, args []string) string {
 	return s
 }
 
+// shorten bounds a step as messages name it: an argument may be large.
+func shorten(s string) string {
+	const max = 200
+	if len(s) <= max {
+		return s
+	}
+	if r := []rune(s); len(r) > max {
+		s = string(r[:max]) + "…"
+	}
+	return s
+}
+
 // start starts the program and makes it the running one.
 func (a *Adapter) start() (*proc, error) {
 	p, err := spawn(a.command, a.args, a.opts, a.log)
@@ -545,8 +557,11 @@ func (a *Adapter) call(ctx context.Context, p *proc, what string, req Request) (
 	deadline, _ := ctx.Deadline()
 	_ = p.stdin.SetWriteDeadline(deadline)
 	start := time.Now()
-	if _, err := p.stdin.Write(b); err != nil {
+	if err := writeCtx(ctx, p.stdin, b); err != nil {
 		if errors.Is(err, os.ErrDeadlineExceeded) {
+			if errors.Is(ctx.Err(), context.Canceled) {
+				return Response{}, a.fail(p, what, ctx.Err(), true, "the write of the request was canceled after %v during %s, as the program did not read its standard input; mbt killed it, as its state is unknown", since(start), what)
+			}
 			return Response{}, a.fail(p, what, err, true, "the program did not read its standard input within %v during %s; mbt killed it, as its state is unknown", since(start), what)
 		}
 		return Response{}, a.lost(p, what, "input")
@@ -581,6 +596,26 @@ func (a *Adapter) call(ctx context.Context, p *proc, what string, req Request) (
 			return Response{}, a.fail(p, what, ctx.Err(), true, "the wait for the answer was canceled after %v during %s; mbt killed the program, as its state is unknown (the next Reset starts it again)%s", since(start), what, hint)
 		}
 	}
+}
+
+// writeCtx writes b to f, whose write deadline is ctx's, and gives up when
+// ctx is canceled too, with os.ErrDeadlineExceeded.
+func writeCtx(ctx context.Context, f *os.File, b []byte) error {
+	var mu sync.Mutex
+	writing := true
+	stop := context.AfterFunc(ctx, func() {
+		mu.Lock()
+		defer mu.Unlock()
+		if writing {
+			_ = f.SetWriteDeadline(time.Unix(1, 0))
+		}
+	})
+	defer stop()
+	_, err := f.Write(b)
+	mu.Lock()
+	writing = false
+	mu.Unlock()
+	return err
 }
 
 // since rounds the time since start for messages.

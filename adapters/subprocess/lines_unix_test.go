@@ -83,3 +83,32 @@ esac`)
 		t.Fatalf("Reset = %v\nwant %s", err, want)
 	}
 }
+
+// TestAdapter_CanceledWrite checks that a request the program does not
+// read, on a context that is canceled but has no deadline, ends when the
+// context is canceled.
+func TestAdapter_CanceledWrite(t *testing.T) {
+	t.Parallel()
+	// It answers the hello, then reads no more.
+	a := shProgram(t, `printf '{"id":1,"ok":true,"protocol":1}\n'; sleep 60`)
+	ctx, cancel := context.WithCancel(context.Background())
+	time.AfterFunc(2*time.Second, cancel)
+	done := make(chan error, 1)
+	go func() {
+		// Far more than a pipe holds.
+		_, err := a.Do(ctx, model.Step{Action: "Put", Args: []any{strings.Repeat("x", 1<<20)}}, nil)
+		done <- err
+	}()
+	select {
+	case err := <-done:
+		want := "the write of the request was canceled after"
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Fatalf("Do = %v; want %s", err, want)
+		}
+		if len(err.Error()) > 2000 {
+			t.Errorf("the error quotes the whole argument: %d bytes", len(err.Error()))
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("Do still writes 10 s after its context was canceled")
+	}
+}

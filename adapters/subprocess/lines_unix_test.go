@@ -89,14 +89,17 @@ esac`)
 // context is canceled.
 func TestAdapter_CanceledWrite(t *testing.T) {
 	t.Parallel()
-	// It answers the hello, then reads no more.
-	a := shProgram(t, `printf '{"id":1,"ok":true,"protocol":1}\n'; sleep 60`)
+	// It answers the hello and the reset, then reads no more.
+	a := shProgram(t, `printf '{"id":%d,"ok":true,"protocol":1}\n' "$n"; if [ "$n" -ge 2 ]; then sleep 60; fi`)
+	if err := a.Reset(context.Background()); err != nil {
+		t.Fatal(err)
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	time.AfterFunc(2*time.Second, cancel)
 	done := make(chan error, 1)
 	go func() {
 		// Far more than a pipe holds.
-		_, err := a.Do(ctx, model.Step{Action: "Put", Args: []any{strings.Repeat("x", 1<<20)}}, nil)
+		_, err := a.Do(ctx, model.Step{Action: "Put", Args: []any{strings.Repeat("x", 256<<10)}}, nil)
 		done <- err
 	}()
 	select {
@@ -108,7 +111,7 @@ func TestAdapter_CanceledWrite(t *testing.T) {
 		if len(err.Error()) > 2000 {
 			t.Errorf("the error quotes the whole argument: %d bytes", len(err.Error()))
 		}
-	case <-time.After(10 * time.Second):
-		t.Fatal("Do still writes 10 s after its context was canceled")
+	case <-time.After(30 * time.Second):
+		t.Fatal("Do still writes 28 s after its context was canceled")
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/mbtgo/mbt/adapters"
 	"github.com/mbtgo/mbt/adapters/subprocess"
@@ -100,7 +101,7 @@ func TestPython_DocExample(t *testing.T) {
 			if err := os.WriteFile(filepath.Join(dir, "wallet.py"), []byte(src), 0o644); err != nil {
 				t.Fatal(err)
 			}
-			a, err := subprocess.Start(t.Context(), subprocess.Options{Dir: dir}, py, "wallet.py")
+			a, err := subprocess.Start(t.Context(), subprocess.Options{Dir: dir, StartTimeout: time.Minute}, py, "wallet.py")
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -155,6 +156,6 @@ func TestCheck_Python(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, "wallet.py"), []byte(docExample(t)), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	a := subprocess.New(t, subprocess.Options{Dir: dir}, py, "wallet.py")
+	a := subprocess.New(t, subprocess.Options{Dir: dir, StartTimeout: time.Minute}, py, "wallet.py")
 	adapters.Check(t, walletModel(t, "Wallet"), func(adapters.TB) any { return a }, adapters.CheckOptions{NegativePercent: 30})
 }

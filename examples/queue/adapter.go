@@ -12,6 +12,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 	"sync"
 
 	"github.com/mbtgo/mbt/adapters"
@@ -108,7 +109,9 @@ func NewAdapter(t TB) *Adapter {
 	cfg := DefaultConfig()
 	args := []string{"-lease", strconv.Itoa(cfg.Lease), "-quota", strconv.Itoa(cfg.Messages),
 		"-bugs", os.Getenv(BugsEnv), t.TempDir()}
-	var opts subprocess.Options
+	// A broker starts in milliseconds; the generous bound is for a loaded
+	// CI machine running many race-detector binaries at once.
+	opts := subprocess.Options{StartTimeout: 30 * time.Second}
 	var command string
 	switch impl {
 	case "go":

@@ -12,8 +12,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"time"
 	"sync"
+	"time"
 
 	"github.com/mbtgo/mbt/adapters"
 	"github.com/mbtgo/mbt/adapters/subprocess"

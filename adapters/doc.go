@@ -56,12 +56,15 @@
 // reported as a failure even on a negative step, where another error would
 // be the refusal the model expects. Package adapters/fault has the building
 // blocks for distributed systems: a TCP proxy per link that drops, delays or
-// cuts traffic, and processes a test can crash and restart.
+// cuts traffic, and processes a test can crash and restart. An adapter whose
+// behaviour depends on the environment (a planted bug, the implementation
+// chosen) says so with a RerunEnv() []string method ([RerunEnver]), and the
+// rerun command printed on failure sets those variables again.
 //
 // # Index
 //
 // Binding: [Bind], [Binding], [Resetter], [Dynamic], [ModelChecker],
-// [Invariants], [ErrBroken].
+// [Invariants], [ErrBroken], [RerunEnver].
 //
 // Running: [NewRunner], [Runner], [Runner.Run], [Step], [Options], [TB].
 //

@@ -202,3 +202,23 @@ func invariantsModel(t *testing.T) *model.Model[Account] {
 	m.Actions[0].Name = "Invariants"
 	return m
 }
+
+// envWallet asks for its switches in the rerun command.
+type envWallet struct{ wallet }
+
+func (envWallet) RerunEnv() []string {
+	return []string{"MBT_WALLET_BUGS=overdraw", "NOTE=two words", "Q=it's"}
+}
+
+func TestRerunEnv(t *testing.T) {
+	r, err := adapters.NewRunner(accountModel(t), &envWallet{wallet{overdraw: true}}, adapters.Options{Package: "./wallet"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec := &recorder{TB: t}
+	r.Run(context.Background(), rec, []adapters.Step{{Action: "Withdraw", Args: []any{1}, Refused: true}})
+	want := `rerun: MBT_WALLET_BUGS=overdraw NOTE='two words' Q='it'\''s' go test -run '^TestWallet_Transitions$' ./wallet`
+	if !strings.Contains(rec.msg, want) {
+		t.Fatalf("the failure lacks the rerun command with the adapter's environment, quoted for a shell:\nwant %s\n got %s", want, rec.msg)
+	}
+}

@@ -158,10 +158,35 @@ func (r *Runner[S]) Run(ctx context.Context, t TB, steps []Step) bool {
 	if f.Rerun == "" {
 		if n, ok := t.(interface{ Name() string }); ok {
 			f.Rerun = rerun(n.Name(), r.opts.Package)
+			if e, ok := r.b.impl.(RerunEnver); ok {
+				f.Rerun = envPrefix(e.RerunEnv()) + f.Rerun
+			}
 		}
 	}
 	t.Fatalf("mbt: %v", f)
 	return false
+}
+
+// RerunEnver is an optional adapter method: the environment variables,
+// as NAME=value, that the command printed to rerun a failed test must set
+// again, such as the switch that selected the implementation or planted a
+// bug.
+type RerunEnver interface {
+	RerunEnv() []string
+}
+
+// envPrefix renders env as the start of a shell command, quoting values
+// that need it.
+func envPrefix(env []string) string {
+	var b strings.Builder
+	for _, kv := range env {
+		name, val, _ := strings.Cut(kv, "=")
+		if val == "" || strings.Trim(val, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-.,/:=+@%") != "" {
+			val = "'" + strings.ReplaceAll(val, "'", `'\''`) + "'"
+		}
+		b.WriteString(name + "=" + val + " ")
+	}
+	return b.String()
 }
 
 // rerun renders the go test command for one test.

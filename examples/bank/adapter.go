@@ -27,7 +27,17 @@ type TB interface {
 // HTTPAdapter drives a real ledger server over HTTP on a loopback port. It
 // implements the adapter contract of package adapters for the Bank model.
 type HTTPAdapter struct {
-	c *client.Client
+	c    *client.Client
+	bugs string
+}
+
+// RerunEnv returns the setting of $MBT_BANK_BUGS that the command printed
+// to rerun a failed test must repeat.
+func (a *HTTPAdapter) RerunEnv() []string {
+	if a.bugs != "" {
+		return []string{BugsEnv + "=" + a.bugs}
+	}
+	return nil
 }
 
 // NewHTTPAdapter starts a ledger server with the default Config's accounts
@@ -61,7 +71,7 @@ func NewHTTPAdapter(t TB) *HTTPAdapter {
 	})
 	hc := &http.Client{Transport: &http.Transport{}, Timeout: 10 * time.Second}
 	t.Cleanup(hc.CloseIdleConnections)
-	return &HTTPAdapter{c: client.New("http://"+ln.Addr().String(), hc)}
+	return &HTTPAdapter{c: client.New("http://"+ln.Addr().String(), hc), bugs: os.Getenv(BugsEnv)}
 }
 
 // Reset sets every balance to 0.

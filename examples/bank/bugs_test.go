@@ -47,7 +47,7 @@ func TestPlantedBugs(t *testing.T) {
 			case tt.bug != "" && err == nil:
 				t.Fatalf("bug %s (%s) was not caught by the generated suite:\n%s", tt.bug, tt.reason, out)
 			case tt.bug != "":
-				for _, want := range []string{"--- FAIL: TestBank_", "mbt: step", "rerun: go test -run '^TestBank_"} {
+				for _, want := range []string{"--- FAIL: TestBank_", "mbt: step", "rerun: MBT_BANK_BUGS=" + tt.bug + " go test -run '^TestBank_"} {
 					if !strings.Contains(string(out), want) {
 						t.Errorf("bug %s: the failure output lacks %q:\n%s", tt.bug, want, out)
 					}

@@ -81,13 +81,28 @@ type TB interface {
 type Adapter struct {
 	sub  *subprocess.Adapter
 	impl string
+	bugs string
 }
 
 var (
 	_ adapters.Dynamic      = (*Adapter)(nil)
 	_ adapters.ModelChecker = (*Adapter)(nil)
 	_ adapters.Invariants   = (*Adapter)(nil)
+	_ adapters.RerunEnver   = (*Adapter)(nil)
 )
+
+// RerunEnv returns the settings of $MBT_QUEUE_IMPL and $MBT_QUEUE_BUGS that
+// the command printed to rerun a failed test must repeat.
+func (a *Adapter) RerunEnv() []string {
+	var env []string
+	if a.impl != "go" {
+		env = append(env, ImplEnv+"="+a.impl)
+	}
+	if a.bugs != "" {
+		env = append(env, BugsEnv+"="+a.bugs)
+	}
+	return env
+}
 
 // NewAdapter starts a broker for the test t, with a fresh data directory
 // from t.TempDir and DefaultConfig's lease and quota: the Go broker (package
@@ -139,7 +154,7 @@ func NewAdapter(t TB) *Adapter {
 	default:
 		t.Fatalf("%s=%q: want go or python", ImplEnv, impl)
 	}
-	return &Adapter{sub: subprocess.New(t, opts, command, args...), impl: impl}
+	return &Adapter{sub: subprocess.New(t, opts, command, args...), impl: impl, bugs: os.Getenv(BugsEnv)}
 }
 
 // python is the interpreter that runs the Python broker, found once.

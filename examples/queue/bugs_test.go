@@ -97,7 +97,11 @@ func TestPlantedBugs(t *testing.T) {
 				case err == nil:
 					t.Fatalf("%s: bug %s (%s) was not caught by the generated suite:\n%s", impl, tt.bug, tt.reason, out)
 				}
-				for _, want := range []string{"--- FAIL: TestQueue_", "mbt: step", "rerun: go test -run '^TestQueue_"} {
+				env := BugsEnv + "=" + tt.bug + " "
+				if impl != "go" {
+					env = ImplEnv + "=" + impl + " " + env
+				}
+				for _, want := range []string{"--- FAIL: TestQueue_", "mbt: step", "rerun: " + env + "go test -run '^TestQueue_"} {
 					if !strings.Contains(out, want) {
 						t.Errorf("%s: bug %s: the failure output lacks %q:\n%s", impl, tt.bug, want, out)
 					}

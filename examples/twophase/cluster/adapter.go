@@ -374,6 +374,15 @@ func (a *Adapter) rm(rm int) (*member, error) {
 	return a.rms[rm], nil
 }
 
+// RerunEnv returns the setting of $MBT_TWOPHASE_BUGS that the command
+// printed to rerun a failed test must repeat.
+func (a *Adapter) RerunEnv() []string {
+	if b := a.bugs.String(); b != "" {
+		return []string{BugsEnv + "=" + b}
+	}
+	return nil
+}
+
 // Reset brings the cluster back to a fresh transaction: every link healed,
 // every node up with an empty log, no faults injected.
 func (a *Adapter) Reset(ctx context.Context) error {

@@ -80,7 +80,7 @@ func TestPlantedBugs(t *testing.T) {
 			case tt.bug != "" && err == nil:
 				t.Fatalf("bug %s (%s) was not caught by the generated suite:\n%s", tt.bug, tt.reason, out)
 			case tt.bug != "":
-				want := append([]string{"--- FAIL: TestCluster_", "mbt: step", "rerun: go test -run '^TestCluster_"}, tt.want...)
+				want := append([]string{"--- FAIL: TestCluster_", "mbt: step", "rerun: MBT_TWOPHASE_BUGS=" + tt.bug + " go test -run '^TestCluster_"}, tt.want...)
 				for _, w := range want {
 					if !strings.Contains(out, w) {
 						t.Errorf("bug %s (%s): the failure output lacks %q:\n%s", tt.bug, tt.reason, w, out)

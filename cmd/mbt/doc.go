@@ -124,7 +124,9 @@
 //
 // The adapter is the value that drives the real implementation: a method
 // per action of the model, Reset and View (see package adapters for the
-// contract, which the tests check before they run). -adapter names the
+// contract, which the tests check before they run), or a program in any
+// language through package adapters/subprocess, or several processes
+// behind the fault-injecting proxies of package adapters/fault. -adapter names the
 // function that makes one for a test: Func in the model's package, or
 // importpath.Func in another package of the module, with one parameter
 // that a *testing.T can be passed to and one result, such as

@@ -1,4 +1,4 @@
-//go:build unix && !linux
+//go:build unix
 
 package fault
 
@@ -7,12 +7,6 @@ import (
 	"os/exec"
 	"syscall"
 )
-
-// setProcAttr puts the process in a group of its own, so that the group
-// can be signaled as a whole. There is no Pdeathsig outside Linux.
-func setProcAttr(cmd *exec.Cmd) {
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-}
 
 // signalGroup sends SIGKILL (kill) or SIGTERM to the process's group. A
 // group that no longer exists is not an error.

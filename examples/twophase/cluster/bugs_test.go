@@ -4,7 +4,9 @@ import (
 	"errors"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -92,11 +94,16 @@ func TestPlantedBugs(t *testing.T) {
 }
 
 // normalizers make the output of two runs of the suite comparable: they
-// replace durations, loopback ports, pids and temporary paths.
+// replace durations, loopback ports, pids and temporary paths, and the
+// no-break spaces of go-cmp's diffs. go-cmp indents a diff's lines with
+// spaces or with no-break spaces, chosen at random by the second the
+// process started in (so that nobody depends on its exact text): children
+// started across a second boundary differ there.
 var normalizers = []struct {
 	re   *regexp.Regexp
 	with string
 }{
+	{regexp.MustCompile("\u00a0"), " "},
 	{regexp.MustCompile(`\(\d+(\.\d+)?s\)`), "(T)"},
 	{regexp.MustCompile(`(?m)^(ok|FAIL)(\s+\S+)?\s+\d+(\.\d+)?s$`), "$1$2 T"},
 	{regexp.MustCompile(`127\.0\.0\.1:\d+`), "127.0.0.1:PORT"},
@@ -114,8 +121,9 @@ func normalize(out string) string {
 // TestDeterminism runs the whole generated suite three times with a planted
 // bug that several tests catch, at different steps after different faults,
 // and requires the same results each time,
-// once timings, ports, pids and temporary paths are normalized: the same
-// tests pass and fail, at the same step, with the same message.
+// once timings, ports, pids, temporary paths and go-cmp's spaces are
+// normalized: the same tests pass and fail, at the same step, with the
+// same message.
 func TestDeterminism(t *testing.T) {
 	inChild(t, true)
 	t.Parallel()
@@ -149,7 +157,36 @@ func TestDeterminism(t *testing.T) {
 				j++
 			}
 			t.Errorf("run %d differs from run 1 from line %d:\nrun 1: %s\nrun %d: %s",
-				i+2, j+1, strings.Join(a[j:min(len(a), j+5)], "\n       "), i+2, strings.Join(b[j:min(len(b), j+5)], "\n       "))
+				i+2, j+1, excerpt(a, j), i+2, excerpt(b, j))
 		}
+	}
+}
+
+// excerpt returns up to 5 lines of lines from the j-th, quoted so that a
+// difference in invisible characters shows.
+func excerpt(lines []string, j int) string {
+	var q []string
+	for _, l := range lines[min(j, len(lines)):min(len(lines), j+5)] {
+		q = append(q, strconv.Quote(l))
+	}
+	if len(q) == 0 {
+		return "(end of output)"
+	}
+	return strings.Join(q, "\n       ")
+}
+
+// TestNormalize checks that the outputs of two runs that differ only in
+// what normalize replaces compare equal: in particular go-cmp's choice of
+// spaces, which depends on the second its process started in.
+func TestNormalize(t *testing.T) {
+	run := func(space, port, d, dir string) string {
+		return "--- FAIL: TestCluster_X (" + d + "s)\n" +
+			"\t" + space + " \t\tState:" + space + space + " \"committed\",\n" +
+			"\t-" + space + "\t\tApplied: 1,\n" +
+			"dial tcp 127.0.0.1:" + port + ": pid 42 in " + filepath.Join(os.TempDir(), dir, "rm0") + "\n"
+	}
+	a, b := run(" ", "4242", "0.05", "mbt-twophase-1"), run("\u00a0", "39999", "1.5", "mbt-twophase-2")
+	if normalize(a) != normalize(b) {
+		t.Errorf("normalize leaves a difference:\n%s\n%s", excerpt(strings.Split(normalize(a), "\n"), 0), excerpt(strings.Split(normalize(b), "\n"), 0))
 	}
 }

@@ -248,6 +248,10 @@ func startNodes(ctx context.Context, rms int, bugs node.Bugs) (*nodes, error) {
 				Args:  c.Args(),
 				Env:   []string{NodeEnv + "=" + m.name},
 				Ready: m.ready,
+				// A node is ready in some 50 ms; the bound is for a
+				// loaded machine starting many race-detector binaries at
+				// once. A restart's is the step's timeout too.
+				ReadyTimeout: 30 * time.Second,
 			})
 		})
 	}
@@ -289,13 +293,15 @@ func (n *nodes) stop() error {
 // up to 100 ms itself, as a node is ready some 10 to 50 ms after it
 // starts and fault.Start polls Ready with growing pauses; fault.Start
 // calls it again after that, once it checked that the process still runs.
+// The 100 ms bound the polling, not a request to the node, which ctx
+// bounds (fault.Start's ReadyTimeout and the step's timeout): on a loaded
+// machine, a node's first answer can take longer than that.
 func (m *member) ready(ctx context.Context) error {
-	ctx, cancel := context.WithTimeout(ctx, 100*time.Millisecond)
-	defer cancel()
+	deadline := time.Now().Add(100 * time.Millisecond)
 	for {
 		err := m.ready1(ctx)
-		if err == nil {
-			return nil
+		if err == nil || !time.Now().Before(deadline) {
+			return err
 		}
 		select {
 		case <-ctx.Done():
@@ -611,6 +617,10 @@ func (a *Adapter) crash(m *member) error {
 	if err := m.proc.Crash(); err != nil {
 		return fmt.Errorf("%w: %v", adapters.ErrBroken, err)
 	}
+	// The links into m lead nowhere until it restarts: its port is free,
+	// and a process of another test may listen on it by now (another
+	// cluster's node, which would take m's messages).
+	a.net.Retarget(m.name, "")
 	a.faults++
 	return nil
 }

@@ -15,10 +15,13 @@ type Client struct {
 }
 
 // NewClient returns a client of the node at base, such as
-// "http://127.0.0.1:4242"; hc nil means [NewHTTPClient].
+// "http://127.0.0.1:4242"; hc nil means a client like [NewHTTPClient]'s
+// without a timeout of its own: the context of each call bounds it, as a
+// control request waits for the messages the node sends, each of which
+// may take up to SendTimeout.
 func NewClient(base string, hc *http.Client) *Client {
 	if hc == nil {
-		hc = NewHTTPClient()
+		hc = newControlHTTPClient()
 	}
 	return &Client{base: base, hc: hc}
 }

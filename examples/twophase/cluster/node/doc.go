@@ -8,7 +8,9 @@
 // endpoints ([Client]), which it calls directly; the messages between
 // nodes go to the peers' base URLs of [Config], which a test points at
 // fault-injecting proxies. Every message takes a fresh connection
-// ([NewHTTPClient]) and has a short timeout.
+// ([NewHTTPClient]) and has a timeout, [SendTimeout]; a message that
+// times out fails the control request ([Timeout]) rather than counting as
+// lost.
 //
 // The protocol: a resource manager ([RM]) told to prepare logs "prepared"
 // (fsync) and sends Prepared to the transaction manager; told to resend, it

@@ -2,6 +2,7 @@ package node
 
 import (
 	"context"
+	"errors"
 	"io"
 	"log"
 	"net/http"
@@ -452,5 +453,50 @@ func TestRun(t *testing.T) {
 	}
 	if code := Main([]string{"-role", "x"}, io.Discard); code != 2 {
 		t.Fatalf("Main with a bad role = %d, want 2", code)
+	}
+}
+
+// TestSendTimeout checks that a message that times out fails the control
+// request with Timeout, while a lost one (its connection refused) is only
+// not acknowledged: a slow machine must not look like a lost message.
+func TestSendTimeout(t *testing.T) {
+	if testing.Short() {
+		t.Skipf("waits SendTimeout (%v)", SendTimeout)
+	}
+	release := make(chan struct{})
+	hung := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case <-release:
+		case <-r.Context().Done():
+		}
+	}))
+	defer hung.Close()
+	defer close(release)
+	gone := httptest.NewServer(http.NotFoundHandler())
+	gone.Close() // its address refuses connections
+	for _, tt := range []struct {
+		tm      string
+		timeout bool
+	}{
+		{gone.URL, false},
+		{hung.URL, true},
+	} {
+		rm, err := NewRM(0, t.TempDir(), tt.tm, Bugs{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		srv := httptest.NewServer(rm.Handler())
+		acked, err := NewClient(srv.URL, nil).Prepare(context.Background())
+		srv.Close()
+		rm.Close()
+		var se *StatusError
+		switch {
+		case !tt.timeout && (err != nil || acked):
+			t.Errorf("Prepare with the tm down = %v, %v; want false, nil (the vote is lost)", acked, err)
+		case tt.timeout && !(errors.As(err, &se) && se.Code == Timeout):
+			t.Errorf("Prepare with a hung tm = %v, %v; want a %d answer", acked, err, Timeout)
+		case tt.timeout && IsRefused(err):
+			t.Errorf("Prepare with a hung tm: %v is a refusal", err)
+		}
 	}
 }

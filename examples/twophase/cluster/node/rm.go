@@ -112,7 +112,7 @@ func (rm *RM) prepare(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	rm.state = Prepared
-	writeJSON(w, PrepareReply{Acked: rm.sendPrepared(r.Context())})
+	rm.reply(w, r)
 }
 
 // resend sends Prepared again, as a prepared resource manager that has
@@ -124,13 +124,26 @@ func (rm *RM) resend(w http.ResponseWriter, r *http.Request) {
 		refuse(w, "rm%d is %s, not prepared", rm.id, rm.state)
 		return
 	}
-	writeJSON(w, PrepareReply{Acked: rm.sendPrepared(r.Context())})
+	rm.reply(w, r)
+}
+
+// reply sends Prepared and answers whether the transaction manager
+// replied, or [Timeout] when the message timed out.
+func (rm *RM) reply(w http.ResponseWriter, r *http.Request) {
+	acked, err := rm.sendPrepared(r.Context())
+	if err != nil {
+		http.Error(w, fmt.Sprintf("rm%d: %v", rm.id, err), Timeout)
+		return
+	}
+	writeJSON(w, PrepareReply{Acked: acked})
 }
 
 // sendPrepared sends Prepared to the transaction manager and reports
-// whether it answered.
-func (rm *RM) sendPrepared(ctx context.Context) bool {
-	return call(ctx, rm.hc, http.MethodPost, rm.tmURL+"/msg/prepared", preparedMsg{RM: rm.id}, nil) == nil
+// whether it answered; the error is that of a message that timed out
+// ([sendError]).
+func (rm *RM) sendPrepared(ctx context.Context) (bool, error) {
+	err := call(ctx, rm.hc, http.MethodPost, rm.tmURL+"/msg/prepared", preparedMsg{RM: rm.id}, nil)
+	return err == nil, sendError(ctx, "the tm", err)
 }
 
 // abort is the resource manager deciding on its own to abort, which it

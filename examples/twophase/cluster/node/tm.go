@@ -116,7 +116,7 @@ func (tm *TM) decide(w http.ResponseWriter, r *http.Request, d string) {
 	}
 	tm.decision = d
 	clear(tm.prepared) // votes serve no purpose once decided
-	writeJSON(w, DecideReply{Acked: tm.send(r.Context())})
+	tm.reply(w, r)
 }
 
 // resend sends the decision again to the resource managers that did not
@@ -132,23 +132,38 @@ func (tm *TM) resend(w http.ResponseWriter, r *http.Request) {
 		refuse(w, "every rm acknowledged %s", tm.decision)
 		return
 	}
-	writeJSON(w, DecideReply{Acked: tm.send(r.Context())})
+	tm.reply(w, r)
+}
+
+// reply sends the decision and answers how many resource managers
+// acknowledged it, or [Timeout] when a message timed out.
+func (tm *TM) reply(w http.ResponseWriter, r *http.Request) {
+	n, err := tm.send(r.Context())
+	if err != nil {
+		http.Error(w, fmt.Sprintf("tm: %v (%d acknowledged before)", err, n), Timeout)
+		return
+	}
+	writeJSON(w, DecideReply{Acked: n})
 }
 
 // send sends the decision to each resource manager that has not
-// acknowledged it, in order, and returns how many acknowledged it now.
-func (tm *TM) send(ctx context.Context) int {
+// acknowledged it, in order, and returns how many acknowledged it now. It
+// stops at a message that timed out, with its error ([sendError]).
+func (tm *TM) send(ctx context.Context) (int, error) {
 	n := 0
 	for i, url := range tm.rmURLs {
 		if tm.acked[i] {
 			continue
 		}
-		if call(ctx, tm.hc, http.MethodPost, url+"/msg/decision", decisionMsg{Decision: tm.decision}, nil) == nil {
+		err := call(ctx, tm.hc, http.MethodPost, url+"/msg/decision", decisionMsg{Decision: tm.decision}, nil)
+		if err == nil {
 			tm.acked[i] = true
 			n++
+		} else if err := sendError(ctx, fmt.Sprintf("rm%d", i), err); err != nil {
+			return n, err
 		}
 	}
-	return n
+	return n, nil
 }
 
 func (tm *TM) reset(w http.ResponseWriter, _ *http.Request) {

@@ -47,8 +47,12 @@ func (s Step) String() string {
 type Options struct {
 	_ struct{}
 
-	// StepTimeout bounds each call into the adapter (default 10 s).
+	// StepTimeout bounds each call into the adapter (default 10 s), except
+	// Reset.
 	StepTimeout time.Duration
+	// ResetTimeout bounds Reset, which may start processes (default 60 s,
+	// and never less than StepTimeout).
+	ResetTimeout time.Duration
 	// Cmp are go-cmp options for comparing outputs and views, such as
 	// cmpopts.IgnoreFields or cmpopts.SortSlices. A nil slice or map always
 	// equals an empty one, as in the model's fingerprints (and as an
@@ -87,8 +91,14 @@ func NewRunner[S any](m *model.Model[S], impl any, opts Options) (*Runner[S], er
 	if err != nil {
 		return nil, err
 	}
+	if opts.ResetTimeout <= 0 {
+		opts.ResetTimeout = time.Minute
+	}
 	if opts.StepTimeout <= 0 {
 		opts.StepTimeout = 10 * time.Second
+	}
+	if opts.ResetTimeout < opts.StepTimeout {
+		opts.ResetTimeout = opts.StepTimeout
 	}
 	return &Runner[S]{m: m, b: b, opts: opts}, nil
 }
@@ -221,7 +231,7 @@ func (r *Runner[S]) Exec(ctx context.Context, steps []Step) *Failure {
 // reset resets the implementation and compares its view with the model's
 // initial state.
 func (r *Runner[S]) reset(ctx context.Context, state *S) *Failure {
-	sctx, cancel := context.WithTimeout(ctx, r.opts.StepTimeout)
+	sctx, cancel := context.WithTimeout(ctx, r.opts.ResetTimeout)
 	defer cancel()
 	if err := r.b.Reset(sctx); err != nil {
 		return &Failure{Err: fmt.Errorf("Reset failed: %w", err)}

@@ -16,11 +16,14 @@ import (
 // suite runs the generated suite (the TestCluster_ tests of
 // cluster_mbt_test.go) in a child process, this test binary run again with
 // $MBT_TWOPHASE_BUGS set to bugs, and returns its output and exit error.
+// When the child cannot run at all, it marks t failed (with Errorf: it may
+// run in a goroutine of its own) and returns the error.
 func suite(t *testing.T, bugs string, env []string, args ...string) (string, error) {
 	t.Helper()
 	exe, err := os.Executable()
 	if err != nil {
-		t.Fatal(err)
+		t.Errorf("running the generated suite: %v", err)
+		return "", err
 	}
 	args = append([]string{"-test.run", "^TestCluster_", "-test.count", "1"}, args...)
 	cmd := exec.Command(exe, args...)
@@ -31,7 +34,7 @@ func suite(t *testing.T, bugs string, env []string, args ...string) (string, err
 	out, err := cmd.CombinedOutput()
 	var exit *exec.ExitError
 	if err != nil && !errors.As(err, &exit) {
-		t.Fatalf("running the generated suite: %v", err)
+		t.Errorf("running the generated suite: %v", err)
 	}
 	return string(out), err
 }

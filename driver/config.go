@@ -181,3 +181,16 @@ func numError(err error) error {
 	}
 	return err
 }
+
+// Defaults returns the Config value that mbt explore and mbt gen build for
+// a model when no -set is given: each field set from its `default:"..."`
+// tag, parsed as -set parses values. Adapters and tests use it to start an
+// implementation with the same constants as the generated tests.
+func Defaults[C any]() (C, error) {
+	var c C
+	v, _, err := configure(reflect.TypeFor[C](), nil)
+	if err != nil {
+		return c, err
+	}
+	return v.Interface().(C), nil
+}

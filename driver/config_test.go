@@ -174,3 +174,25 @@ func TestConfigure_value(t *testing.T) {
 		t.Errorf("configure() = %+v, want %+v", got, want)
 	}
 }
+
+func TestDefaults(t *testing.T) {
+	type cfg struct {
+		RM    int    `default:"3"`
+		Buggy bool   `default:"true"`
+		Name  string `default:"tm"`
+		Free  int
+	}
+	got, err := Defaults[cfg]()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := (cfg{RM: 3, Buggy: true, Name: "tm"}); got != want {
+		t.Errorf("Defaults = %+v, want %+v (every tag parsed as -set would, untagged fields zero)", got, want)
+	}
+	type bad struct {
+		N int `default:"many"`
+	}
+	if _, err := Defaults[bad](); err == nil || !strings.Contains(err.Error(), `bad default tag "many"`) {
+		t.Errorf("Defaults of a bad tag: err = %v, want the tag named", err)
+	}
+}

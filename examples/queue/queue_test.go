@@ -3,9 +3,9 @@ package queue
 import (
 	"fmt"
 	"reflect"
-	"strconv"
 	"testing"
 
+	"github.com/mbtgo/mbt/driver"
 	"github.com/mbtgo/mbt/explorer"
 	"github.com/mbtgo/mbt/model"
 )
@@ -14,18 +14,9 @@ import (
 // struct tags.
 func defaults(t *testing.T) Config {
 	t.Helper()
-	var c Config
-	v := reflect.ValueOf(&c).Elem()
-	for i := range v.NumField() {
-		tag, ok := v.Type().Field(i).Tag.Lookup("default")
-		if !ok {
-			continue
-		}
-		n, err := strconv.Atoi(tag)
-		if err != nil {
-			t.Fatalf("field %s: default %q: %v", v.Type().Field(i).Name, tag, err)
-		}
-		v.Field(i).SetInt(int64(n))
+	c, err := driver.Defaults[Config]()
+	if err != nil {
+		t.Fatal(err)
 	}
 	return c
 }

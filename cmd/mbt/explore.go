@@ -51,11 +51,7 @@ Flags:
 `
 
 func (c *exploreCmd) printUsage(w io.Writer) {
-	fmt.Fprint(w, exploreUsage)
-	c.fs.SetOutput(w)
-	c.fs.PrintDefaults()
-	c.fs.SetOutput(io.Discard)
-	fmt.Fprint(w, "\nExamples:\n\n\tmbt explore ./examples/twophase -set RM=4\n\tmbt explore ./examples/twophase -set Buggy=true -json\n")
+	printUsage(w, exploreUsage, c.fs, "mbt explore ./examples/twophase -set RM=4", "mbt explore ./examples/twophase -set Buggy=true -json")
 }
 
 // explore runs mbt explore.

@@ -62,14 +62,7 @@ Flags:
 `
 
 func (c *genCmd) printUsage(w io.Writer) {
-	fmt.Fprint(w, genUsage)
-	c.fs.SetOutput(w)
-	c.fs.PrintDefaults()
-	c.fs.SetOutput(io.Discard)
-	fmt.Fprint(w, "\nExamples:\n\n\tmbt gen -adapter NewHTTPAdapter -set Max=3 ./examples/bank\n"+
-		"\tmbt gen -check -adapter NewHTTPAdapter -set Max=3 ./examples/bank\n"+
-		"\tmbt gen -trace TwoPhase.out.txt -adapter NewAdapter ./examples/twophase\n"+
-		"\tmbt gen -scaffold ./examples/bank\n")
+	printUsage(w, genUsage, c.fs, "mbt gen -adapter NewHTTPAdapter -set Max=3 ./examples/bank", "mbt gen -check -adapter NewHTTPAdapter -set Max=3 ./examples/bank", "mbt gen -trace TwoPhase.out.txt -adapter NewAdapter ./examples/twophase", "mbt gen -scaffold ./examples/bank")
 }
 
 // genMain runs mbt gen.

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"io"
 	"log"
@@ -121,4 +122,17 @@ func version() string {
 		return bi.Main.Version
 	}
 	return "(devel)"
+}
+
+// printUsage writes a command's usage text, its flags with their defaults,
+// and example command lines, and leaves fs writing nowhere.
+func printUsage(w io.Writer, usage string, fs *flag.FlagSet, examples ...string) {
+	fmt.Fprint(w, usage)
+	fs.SetOutput(w)
+	fs.PrintDefaults()
+	fs.SetOutput(io.Discard)
+	fmt.Fprint(w, "\nExamples:\n\n")
+	for _, e := range examples {
+		fmt.Fprintf(w, "\t%s\n", e)
+	}
 }

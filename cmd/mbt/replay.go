@@ -52,12 +52,7 @@ Flags:
 `
 
 func (c *replayCmd) printUsage(w io.Writer) {
-	fmt.Fprint(w, replayUsage)
-	c.fs.SetOutput(w)
-	c.fs.PrintDefaults()
-	c.fs.SetOutput(io.Discard)
-	fmt.Fprint(w, "\nExamples:\n\n\tmbt replay ./examples/twophase TwoPhase.out.txt -set Buggy=true\n"+
-		"\tmbt replay -adapter NewHTTPAdapter ./examples/bank bank.itf.json\n")
+	printUsage(w, replayUsage, c.fs, "mbt replay ./examples/twophase TwoPhase.out.txt -set Buggy=true", "mbt replay -adapter NewHTTPAdapter ./examples/bank bank.itf.json")
 }
 
 // replayMain runs mbt replay.

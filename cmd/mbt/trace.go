@@ -46,11 +46,7 @@ Flags:
 `
 
 func (c *traceCmd) printUsage(w io.Writer) {
-	fmt.Fprint(w, traceUsage)
-	c.fs.SetOutput(w)
-	c.fs.PrintDefaults()
-	c.fs.SetOutput(io.Discard)
-	fmt.Fprint(w, "\nExamples:\n\n\tmbt trace TwoPhase.out.txt\n\tmbt trace -to itf DieHard.out.txt > DieHard.itf.json\n")
+	printUsage(w, traceUsage, c.fs, "mbt trace TwoPhase.out.txt", "mbt trace -to itf DieHard.out.txt > DieHard.itf.json")
 }
 
 // traceMain runs mbt trace.

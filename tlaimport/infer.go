@@ -115,7 +115,7 @@ func (e *Divergence) Message() string {
 	} else {
 		fmt.Fprintf(&b, "%s: no step of %s leads from %s to %s", e.State, e.Model, e.From, e.State)
 		if e.Label != nil {
-			fmt.Fprintf(&b, " (the trace's step: %s)", actionLabel(e.Label))
+			fmt.Fprintf(&b, " (the trace's step: %s)", e.Label)
 		}
 	}
 	for _, r := range e.Reasons {
@@ -148,9 +148,9 @@ func inferPlural(n int, one, many string) string {
 	return many
 }
 
-// actionLabel renders a trace's label: RMPrepare(r1), or with picks
-// rmPrepare(rm = "rm1").
-func actionLabel(a *Action) string {
+// String renders the action as a trace labels it: RMPrepare(r1), or, with
+// Quint's picks and no arguments, rmPrepare(rm = "rm1").
+func (a *Action) String() string {
 	var parts []string
 	for _, v := range a.Args {
 		parts = append(parts, v.String())

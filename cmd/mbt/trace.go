@@ -150,7 +150,7 @@ func writeTLATrace(w io.Writer, tr *tlaimport.Trace, n, of int) {
 		} else {
 			label = "(no label)"
 			if st.Action != nil {
-				label = actionString(st.Action)
+				label = st.Action.String()
 			}
 			prev := tr.States[i-1]
 			for _, v := range vars {
@@ -212,29 +212,6 @@ func tableVars(tr *tlaimport.Trace) []string {
 		}
 	}
 	return out
-}
-
-// actionString renders a trace's action: RMPrepare(r1), or with Quint's
-// picks rmPrepare(rm = "rm1").
-func actionString(a *tlaimport.Action) string {
-	var parts []string
-	for _, v := range a.Args {
-		parts = append(parts, v.String())
-	}
-	if len(a.Args) == 0 {
-		var names []string
-		for n := range a.Picks {
-			names = append(names, n)
-		}
-		slices.Sort(names)
-		for _, n := range names {
-			parts = append(parts, n+" = "+a.Picks[n].String())
-		}
-	}
-	if len(parts) == 0 {
-		return a.Name
-	}
-	return a.Name + "(" + strings.Join(parts, ", ") + ")"
 }
 
 // changes appends the rows for a variable that changed from a to b.

@@ -74,6 +74,7 @@ type Runner[S any] struct {
 	m    *model.Model[S]
 	b    *Binding
 	opts Options
+	cmp  []cmp.Option // EquateEmpty, then opts.Cmp
 }
 
 // NewRunner binds impl to m (see [Bind]) and returns a runner.
@@ -100,7 +101,8 @@ func NewRunner[S any](m *model.Model[S], impl any, opts Options) (*Runner[S], er
 	if opts.ResetTimeout < opts.StepTimeout {
 		opts.ResetTimeout = opts.StepTimeout
 	}
-	return &Runner[S]{m: m, b: b, opts: opts}, nil
+	cmpOpts := append([]cmp.Option{cmpopts.EquateEmpty()}, opts.Cmp...)
+	return &Runner[S]{m: m, b: b, opts: opts, cmp: cmpOpts}, nil
 }
 
 // Binding returns the runner's adapter binding.
@@ -252,6 +254,9 @@ func (r *Runner[S]) reset(ctx context.Context, state *S) *Failure {
 // checkInvariants runs the adapter's Invariants method, if any, and
 // describes its error, or returns "".
 func (r *Runner[S]) checkInvariants(ctx context.Context, when string) string {
+	if r.b.invariants == nil {
+		return ""
+	}
 	sctx, cancel := context.WithTimeout(ctx, r.opts.StepTimeout)
 	defer cancel()
 	if err := r.b.Invariants(sctx); err != nil {
@@ -350,11 +355,10 @@ func (r *Runner[S]) diff(want, got any) string {
 	if len(r.opts.Cmp) == 0 && reflect.DeepEqual(want, got) {
 		return ""
 	}
-	opts := append([]cmp.Option{cmpopts.EquateEmpty()}, r.opts.Cmp...)
-	if cmp.Equal(want, got, opts...) {
+	if cmp.Equal(want, got, r.cmp...) {
 		return ""
 	}
-	return cmp.Diff(want, got, opts...)
+	return cmp.Diff(want, got, r.cmp...)
 }
 
 // lookup finds the model action and argument choice of a step.

@@ -1075,59 +1075,39 @@ func (d *jsonDecoder) skipValue() {
 	switch d.peek() {
 	case '"':
 		d.str()
-	case '{':
+	case '{', '[':
+		open := d.peek()
+		closer, kind := byte('}'), "object"
+		if open == '[' {
+			closer, kind = ']', "array"
+		}
 		if !d.enter() {
 			return
 		}
 		d.off++
-		if d.peek() == '}' {
+		if d.peek() == closer {
 			d.off++
 			d.depth--
 			return
 		}
 		for d.err == nil {
-			if _, ok := d.key(); !ok {
-				return
+			if open == '{' {
+				if _, ok := d.key(); !ok {
+					return
+				}
 			}
 			d.skipValue()
 			if d.err != nil {
 				return
 			}
 			c := d.peek()
-			if c == '}' {
+			if c == closer {
 				d.off++
 				d.depth--
 				return
 			}
 			if c != ',' {
-				d.failAt(d.off, "expected ',' or '}' in object, found %s", d.found())
-				return
-			}
-			d.off++
-		}
-	case '[':
-		if !d.enter() {
-			return
-		}
-		d.off++
-		if d.peek() == ']' {
-			d.off++
-			d.depth--
-			return
-		}
-		for d.err == nil {
-			d.skipValue()
-			if d.err != nil {
-				return
-			}
-			c := d.peek()
-			if c == ']' {
-				d.off++
-				d.depth--
-				return
-			}
-			if c != ',' {
-				d.failAt(d.off, "expected ',' or ']' in array, found %s", d.found())
+				d.failAt(d.off, "expected ',' or '%c' in %s, found %s", closer, kind, d.found())
 				return
 			}
 			d.off++

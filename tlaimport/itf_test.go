@@ -494,6 +494,10 @@ func TestReadITF_Errors(t *testing.T) {
 	}{
 		{"bigint letters", `{"vars":["balances"],"states":[{},{},{},{"balances":{"#bigint":"12x"}}]}`,
 			`t.itf.json:1:64: state 3: variable balances: #bigint: "12x" is not an integer`, "the brief's example message"},
+		{"meta object", `{"#meta":{"a":1 "b":2},"vars":[],"states":[{}]}`,
+			`t.itf.json:1:17: expected ',' or '}' in object, found '"'`, "#meta is skipped, but checked: a missing comma in an object"},
+		{"meta array", `{"#meta":{"a":[1 2]},"vars":[],"states":[{}]}`,
+			`t.itf.json:1:18: expected ',' or ']' in array, found '2'`, "#meta is skipped, but checked: a missing comma in an array"},
 		{"bigint empty", `{"vars":["x"],"states":[{"x":{"#bigint":""}}]}`,
 			`t.itf.json:1:41: state 0: variable x: #bigint: "" is not an integer`, "no digits"},
 		{"bigint number", `{"vars":["x"],"states":[{"x":{"#bigint":12}}]}`,

@@ -380,6 +380,16 @@ func (a *Adapter) rm(rm int) (*member, error) {
 	return a.rms[rm], nil
 }
 
+// upRM returns resource manager rm, or an error when there is none or its
+// process is down.
+func (a *Adapter) upRM(rm int) (*member, error) {
+	m, err := a.rm(rm)
+	if err != nil {
+		return nil, err
+	}
+	return m, up(m)
+}
+
 // RerunEnv returns the setting of $MBT_TWOPHASE_BUGS that the command
 // printed to rerun a failed test must repeat.
 func (a *Adapter) RerunEnv() []string {
@@ -503,10 +513,7 @@ func CheckAtomicity(v View) error {
 // it; the result is whether the transaction manager replied.
 func (a *Adapter) Prepare(ctx context.Context, rm int) (bool, error) {
 	a.last = nil
-	m, err := a.rm(rm)
-	if err == nil {
-		err = up(m)
-	}
+	m, err := a.upRM(rm)
 	if err != nil {
 		return false, err
 	}
@@ -517,10 +524,7 @@ func (a *Adapter) Prepare(ctx context.Context, rm int) (bool, error) {
 // RMResend tells resource manager rm to send its vote again.
 func (a *Adapter) RMResend(ctx context.Context, rm int) (bool, error) {
 	a.last = nil
-	m, err := a.rm(rm)
-	if err == nil {
-		err = up(m)
-	}
+	m, err := a.upRM(rm)
 	if err != nil {
 		return false, err
 	}
@@ -531,10 +535,7 @@ func (a *Adapter) RMResend(ctx context.Context, rm int) (bool, error) {
 // RMAbort tells resource manager rm to abort on its own.
 func (a *Adapter) RMAbort(ctx context.Context, rm int) error {
 	a.last = nil
-	m, err := a.rm(rm)
-	if err == nil {
-		err = up(m)
-	}
+	m, err := a.upRM(rm)
 	if err != nil {
 		return err
 	}

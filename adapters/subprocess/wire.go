@@ -120,17 +120,12 @@ type Response struct {
 	View json.RawMessage `json:"view,omitempty"`
 }
 
-// wireResponse is a Response as decoded, telling absent fields apart.
+// wireResponse is a Response as decoded: its own ID and OK, which shadow
+// the Response's, tell absent fields apart.
 type wireResponse struct {
-	ID         *int64          `json:"id"`
-	OK         *bool           `json:"ok"`
-	Error      string          `json:"error"`
-	Name       string          `json:"name"`
-	Protocol   int             `json:"protocol"`
-	Actions    []string        `json:"actions"`
-	Invariants bool            `json:"invariants"`
-	Output     json.RawMessage `json:"output"`
-	View       json.RawMessage `json:"view"`
+	Response
+	ID *int64 `json:"id"`
+	OK *bool  `json:"ok"`
 }
 
 // errNotJSON is wrapped by decodeResponse's error for a line that is not
@@ -161,11 +156,9 @@ func decodeResponse(line []byte) (Response, error) {
 	case w.OK == nil:
 		return Response{}, errors.New(`no "ok"`)
 	}
-	return Response{
-		ID: *w.ID, OK: *w.OK, Error: w.Error,
-		Name: w.Name, Protocol: w.Protocol, Actions: w.Actions, Invariants: w.Invariants,
-		Output: w.Output, View: w.View,
-	}, nil
+	r := w.Response
+	r.ID, r.OK = *w.ID, *w.OK
+	return r, nil
 }
 
 // isNull reports whether a raw value is absent or JSON null.

@@ -88,22 +88,15 @@ func (f *Flags) Options() (explorer.Options, error) {
 	if err != nil {
 		return explorer.Options{}, fmt.Errorf("-strategy: %w", err)
 	}
-	for _, c := range []struct {
-		name string
-		v    int64
-	}{
-		{"workers", int64(f.Workers)}, {"max-states", f.MaxStates}, {"max-depth", int64(f.MaxDepth)},
-		{"max-time", int64(f.MaxTime)}, {"max-memory", f.MaxMemory}, {"walks", int64(f.Walks)},
-		{"progress", int64(f.Progress)},
-	} {
-		if c.v < 0 {
-			return explorer.Options{}, fmt.Errorf("-%s: must not be negative", c.name)
-		}
+	if err := checkNonNegative(
+		intFlag{"workers", int64(f.Workers)}, intFlag{"max-states", f.MaxStates}, intFlag{"max-depth", int64(f.MaxDepth)},
+		intFlag{"max-time", int64(f.MaxTime)}, intFlag{"max-memory", f.MaxMemory}, intFlag{"walks", int64(f.Walks)},
+		intFlag{"progress", int64(f.Progress)},
+	); err != nil {
+		return explorer.Options{}, err
 	}
-	for _, s := range f.Set {
-		if _, _, err := splitAssignment(s); err != nil {
-			return explorer.Options{}, err
-		}
+	if err := checkSets(f.Set); err != nil {
+		return explorer.Options{}, err
 	}
 	return explorer.Options{
 		Strategy:    strategy,
@@ -247,4 +240,31 @@ func ParseBytes(s string) (int64, error) {
 		return 0, fmt.Errorf("bad size %q: want bytes with an optional unit, like 512MB or 2GiB", s)
 	}
 	return int64(f * mult), nil
+}
+
+// intFlag is a numeric flag's name and value, for checkNonNegative.
+type intFlag struct {
+	name string
+	v    int64
+}
+
+// checkNonNegative returns an error naming the first flag whose value is
+// negative.
+func checkNonNegative(flags ...intFlag) error {
+	for _, f := range flags {
+		if f.v < 0 {
+			return fmt.Errorf("-%s: must not be negative", f.name)
+		}
+	}
+	return nil
+}
+
+// checkSets returns an error for the first -set that is not Name=Value.
+func checkSets(sets []string) error {
+	for _, s := range sets {
+		if _, _, err := splitAssignment(s); err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -90,20 +90,13 @@ func (f *GenFlags) Options() (gen.Options, error) {
 	if err != nil {
 		return gen.Options{}, fmt.Errorf("-criteria: %w", err)
 	}
-	for _, c := range []struct {
-		name string
-		v    int64
-	}{
-		{"max-steps", int64(f.MaxSteps)}, {"walks", int64(f.Walks)}, {"walk-steps", int64(f.WalkSteps)},
-	} {
-		if c.v < 0 {
-			return gen.Options{}, fmt.Errorf("-%s: must not be negative", c.name)
-		}
+	if err := checkNonNegative(
+		intFlag{"max-steps", int64(f.MaxSteps)}, intFlag{"walks", int64(f.Walks)}, intFlag{"walk-steps", int64(f.WalkSteps)},
+	); err != nil {
+		return gen.Options{}, err
 	}
-	for _, s := range f.Set {
-		if _, _, err := splitAssignment(s); err != nil {
-			return gen.Options{}, err
-		}
+	if err := checkSets(f.Set); err != nil {
+		return gen.Options{}, err
 	}
 	if f.Package != "" && !token.IsIdentifier(f.Package) {
 		return gen.Options{}, fmt.Errorf("-package %q: not a Go package name", f.Package)

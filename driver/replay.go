@@ -64,12 +64,7 @@ func (f *ReplayFlags) Check() error {
 	if f.Trace < 0 {
 		return errors.New("-trace: must not be negative")
 	}
-	for _, s := range f.Set {
-		if _, _, err := splitAssignment(s); err != nil {
-			return err
-		}
-	}
-	return nil
+	return checkSets(f.Set)
 }
 
 // Args renders the flags that are set, -driver.* included, as

@@ -105,10 +105,10 @@
 //
 // The generated tests, queue_mbt_test.go, are made from the model's default
 // constants (one producer of two messages, two consumers, a lease of two
-// ticks: 43 states, 242 transitions): 73 tests of 616 steps cover every
-// transition and every boundary of a guard, with 43 broker restarts, 67
-// consumer crashes, 48 lost acks and 93 ticks, and 31 negative steps the
-// broker must refuse. Every test starts a broker process, and every
+// ticks: 43 states, 242 transitions). They cover every transition and
+// every boundary of a guard, with broker restarts, consumer crashes, lost
+// acks and ticks among their steps, and negative steps the broker must
+// refuse; the file's Coverage comment gives the counts. Every test starts a broker process, and every
 // restart another, so the suite's time goes to starting processes. Two
 // producers have 1,607 states and 10,596 transitions, too many for a tour;
 // the tests of this package explore that instance instead.
@@ -121,14 +121,13 @@
 //
 //   - forgetack: acks are not persisted, so after a restart an acked
 //     message is ready and delivered again: the view after RestartBroker
-//     differs (9 of the generated tests fail).
+//     differs.
 //   - dropinflight: a restart drops the messages delivered and not acked
 //     instead of making them ready: the view differs, and the broker's own
-//     invariants report the lost messages (16 tests).
+//     invariants report the lost messages.
 //   - lifo: the newest ready message is delivered first: Deliver's output
-//     differs, and the broker reports the producer's order broken (35
-//     tests).
+//     differs, and the broker reports the producer's order broken.
 //   - ackany: an ack from a consumer that does not hold the lease is
 //     accepted: a negative step, Ack("c2", "p1.1") while c1 holds p1.1, is
-//     not refused (2 boundary tests).
+//     not refused (only boundary tests have it).
 package queue

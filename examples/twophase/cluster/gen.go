@@ -5,8 +5,9 @@ package cluster
 // the boundaries of every guard, with the negative steps the nodes (or the
 // harness, for its own limits) must refuse. With DefaultConfig (2 resource
 // managers, 1 fault per behavior) the model has 188 states and 691
-// transitions, and the suite 314 tests of 1217 steps. MaxFaults=2 would
-// make it 541 states, 2097 transitions and a suite of some 4800 steps.
+// transitions (the suite's size is in the Coverage comment of
+// cluster_mbt_test.go). MaxFaults=2 would make it 541 states and 2097
+// transitions, three times as many to tour.
 // NewAdapter runs the cluster with DefaultConfig, and the tests must be
 // generated with the same constants. Regenerate them after changing the
 // model with go generate ./examples/twophase/cluster, and check that they

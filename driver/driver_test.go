@@ -28,7 +28,7 @@ func counter(c counterConfig) (*model.Model[counterState], error) {
 		limit++
 	}
 	m.Action("Inc", func(s counterState) bool { return s.N < limit }, func(s *counterState) { s.N++ })
-	m.Action("Reset", func(s counterState) bool { return s.N > 0 }, func(s *counterState) { s.N = 0 })
+	m.Action("Clear", func(s counterState) bool { return s.N > 0 }, func(s *counterState) { s.N = 0 })
 	m.Invariant("InRange", func(s counterState) bool { return s.N <= c.Max })
 	return m.Build()
 }

@@ -7,17 +7,22 @@ import (
 )
 
 // Def0 is a defined action without parameters.
-type Def0[S any] struct{ a *model.Action[S] }
+type Def0[S any] struct {
+	a *model.Action[S]
+	m *Model[S]
+}
 
 // Def1 is a defined action with one parameter.
 type Def1[S, A any] struct {
 	a  *model.Action[S]
+	m  *Model[S]
 	pa Param[A]
 }
 
 // Def2 is a defined action with two parameters.
 type Def2[S, A, B any] struct {
 	a  *model.Action[S]
+	m  *Model[S]
 	pa Param[A]
 	pb Param[B]
 }
@@ -25,9 +30,95 @@ type Def2[S, A, B any] struct {
 // Def3 is a defined action with three parameters.
 type Def3[S, A, B, C any] struct {
 	a  *model.Action[S]
+	m  *Model[S]
 	pa Param[A]
 	pb Param[B]
 	pc Param[C]
+}
+
+// compose sets a.Enabled from a.Guard and a.Conditions: the action is
+// enabled when the unnamed guard (if any) and every condition hold.
+func compose[S any](a *model.Action[S]) {
+	guard, conds := a.Guard, a.Conditions
+	switch {
+	case guard == nil && len(conds) == 0:
+		a.Enabled = func(*S, int) bool { return true }
+	case len(conds) == 0:
+		a.Enabled = guard
+	default:
+		a.Enabled = func(s *S, c int) bool {
+			if guard != nil && !guard(s, c) {
+				return false
+			}
+			for i := range conds {
+				if !conds[i].Holds(s, c) {
+					return false
+				}
+			}
+			return true
+		}
+	}
+}
+
+// require adds a named condition to the guard of d's action.
+func (m *Model[S]) require(a *model.Action[S], pos model.Pos, name string, holds func(*S, int) bool, isNil bool) {
+	switch {
+	case name == "":
+		m.fail(pos, "action %q: a condition has no name", a.Name)
+		return
+	case isNil:
+		m.fail(pos, "action %q: condition %q: predicate is nil", a.Name, name)
+		return
+	}
+	for _, c := range a.Conditions {
+		if c.Name == name {
+			m.fail(pos, "action %q: condition %q appears twice", a.Name, name)
+			return
+		}
+	}
+	a.Conditions = append(a.Conditions, model.Condition[S]{Name: name, Pos: pos, Holds: holds})
+	compose(a)
+}
+
+// Requires adds a named condition to the action's guard: the action is
+// enabled when its guard (if any) and every condition hold. Naming the
+// parts of a guard lets mbt gen test each one alone: a state where that
+// condition is the only false one, where the implementation must refuse
+// the step (the criterion conditions), so an implementation that checks
+// only some of them is caught:
+//
+//	m.Action("Commit", nil, commit).
+//		Requires("undecided", func(s State) bool { return s.TM == Undecided }).
+//		Requires("rm1 prepared", func(s State) bool { return s.Prepared[1] })
+func (d *Def0[S]) Requires(name string, pred func(S) bool) *Def0[S] {
+	d.m.require(d.a, caller(2), name, func(s *S, _ int) bool { return pred(*s) }, pred == nil)
+	return d
+}
+
+// Requires adds a named condition to the action's guard; see
+// [Def0.Requires].
+func (d *Def1[S, A]) Requires(name string, pred func(S, A) bool) *Def1[S, A] {
+	va := d.pa.values
+	d.m.require(d.a, caller(2), name, func(s *S, c int) bool { return pred(*s, va[c]) }, pred == nil)
+	return d
+}
+
+// Requires adds a named condition to the action's guard; see
+// [Def0.Requires].
+func (d *Def2[S, A, B]) Requires(name string, pred func(S, A, B) bool) *Def2[S, A, B] {
+	va, vb := d.pa.values, d.pb.values
+	nb := len(vb)
+	d.m.require(d.a, caller(2), name, func(s *S, c int) bool { return pred(*s, va[c/nb], vb[c%nb]) }, pred == nil)
+	return d
+}
+
+// Requires adds a named condition to the action's guard; see
+// [Def0.Requires].
+func (d *Def3[S, A, B, C]) Requires(name string, pred func(S, A, B, C) bool) *Def3[S, A, B, C] {
+	va, vb, vc := d.pa.values, d.pb.values, d.pc.values
+	nb, nc := len(vb), len(vc)
+	d.m.require(d.a, caller(2), name, func(s *S, c int) bool { return pred(*s, va[c/(nb*nc)], vb[c/nc%nb], vc[c%nc]) }, pred == nil)
+	return d
 }
 
 // Returns declares the output an implementation must produce for the step,
@@ -73,15 +164,14 @@ func (d *Def3[S, A, B, C]) Returns(out func(S, A, B, C) any) *Def3[S, A, B, C] {
 func (m *Model[S]) Action(name string, guard func(S) bool, effect func(*S)) *Def0[S] {
 	a := m.newAction(caller(2), name, effect == nil)
 	a.Choices = 1
-	if guard == nil {
-		a.Enabled = func(*S, int) bool { return true }
-	} else {
-		a.Enabled = func(s *S, _ int) bool { return guard(*s) }
+	if guard != nil {
+		a.Guard = func(s *S, _ int) bool { return guard(*s) }
 	}
+	compose(a)
 	if effect != nil {
 		a.Effect = func(s *S, _ int) { effect(s) }
 	}
-	return &Def0[S]{a: a}
+	return &Def0[S]{a: a, m: m}
 }
 
 // Action1 adds an action with one parameter to m. A nil guard means always
@@ -93,15 +183,14 @@ func Action1[S, A any](m *Model[S], name string, pa Param[A], guard func(S, A) b
 	a.Params = []model.Param{pa.info()}
 	a.Choices = len(pa.values)
 	va := pa.values
-	if guard == nil {
-		a.Enabled = func(*S, int) bool { return true }
-	} else {
-		a.Enabled = func(s *S, c int) bool { return guard(*s, va[c]) }
+	if guard != nil {
+		a.Guard = func(s *S, c int) bool { return guard(*s, va[c]) }
 	}
+	compose(a)
 	if effect != nil {
 		a.Effect = func(s *S, c int) { effect(s, va[c]) }
 	}
-	return &Def1[S, A]{a: a, pa: pa}
+	return &Def1[S, A]{a: a, m: m, pa: pa}
 }
 
 // Action2 adds an action with two parameters to m. Argument tuples are
@@ -115,15 +204,14 @@ func Action2[S, A, B any](m *Model[S], name string, pa Param[A], pb Param[B], gu
 	va, vb := pa.values, pb.values
 	nb := len(vb)
 	a.Choices = len(va) * nb
-	if guard == nil {
-		a.Enabled = func(*S, int) bool { return true }
-	} else {
-		a.Enabled = func(s *S, c int) bool { return guard(*s, va[c/nb], vb[c%nb]) }
+	if guard != nil {
+		a.Guard = func(s *S, c int) bool { return guard(*s, va[c/nb], vb[c%nb]) }
 	}
+	compose(a)
 	if effect != nil {
 		a.Effect = func(s *S, c int) { effect(s, va[c/nb], vb[c%nb]) }
 	}
-	return &Def2[S, A, B]{a: a, pa: pa, pb: pb}
+	return &Def2[S, A, B]{a: a, m: m, pa: pa, pb: pb}
 }
 
 // Action3 adds an action with three parameters to m. A nil guard means
@@ -136,22 +224,27 @@ func Action3[S, A, B, C any](m *Model[S], name string, pa Param[A], pb Param[B],
 	va, vb, vc := pa.values, pb.values, pc.values
 	nb, nc := len(vb), len(vc)
 	a.Choices = len(va) * nb * nc
-	if guard == nil {
-		a.Enabled = func(*S, int) bool { return true }
-	} else {
-		a.Enabled = func(s *S, c int) bool { return guard(*s, va[c/(nb*nc)], vb[c/nc%nb], vc[c%nc]) }
+	if guard != nil {
+		a.Guard = func(s *S, c int) bool { return guard(*s, va[c/(nb*nc)], vb[c/nc%nb], vc[c%nc]) }
 	}
+	compose(a)
 	if effect != nil {
 		a.Effect = func(s *S, c int) { effect(s, va[c/(nb*nc)], vb[c/nc%nb], vc[c%nc]) }
 	}
-	return &Def3[S, A, B, C]{a: a, pa: pa, pb: pb, pc: pc}
+	return &Def3[S, A, B, C]{a: a, m: m, pa: pa, pb: pb, pc: pc}
 }
+
+// reserved are the names an adapter's own methods use: no action may have
+// them, or its method would clash with them.
+var reserved = map[string]bool{"Reset": true, "View": true, "Invariants": true}
 
 func (m *Model[S]) newAction(pos model.Pos, name string, nilEffect bool) *model.Action[S] {
 	a := &model.Action[S]{Name: name, Pos: pos}
 	switch {
 	case name == "":
 		m.fail(pos, "action name is empty")
+	case reserved[name]:
+		m.fail(pos, "action %q: the name is reserved for the adapter's own %s method; choose another name", name, name)
 	default:
 		if prev, ok := m.names[name]; ok {
 			m.fail(pos, "action %q: name already used at %s", name, rel(prev))

@@ -103,6 +103,27 @@ func (m *Model[S]) checkPropName(pos model.Pos, kind, name string) {
 	m.props[name] = pos
 }
 
+// Constraint bounds the states the model explores, like a CONSTRAINT in
+// TLC's configuration: a state where pred is false is outside the bounds,
+// and the explorer does not go on from it. Use it for limits that exist
+// only to keep the model finite ("at most 3 reservations are made"); a
+// step that leaves the bounds is neither a test nor a negative step, and
+// a state whose steps all leave them is not a deadlock. A limit of the
+// real service, that it must enforce by refusing a step, belongs in the
+// action's guard instead (see [Def0.Requires]).
+func (m *Model[S]) Constraint(name string, pred func(S) bool) *Model[S] {
+	pos := caller(2)
+	m.checkPropName(pos, "constraint", name)
+	if pred == nil {
+		m.fail(pos, "constraint %q: predicate is nil", name)
+		return m
+	}
+	m.m.Constraints = append(m.m.Constraints, model.Constraint[S]{
+		Name: name, Pos: pos, Check: func(s *S) bool { return pred(*s) },
+	})
+	return m
+}
+
 // Terminal marks the states where no action being enabled is expected, such
 // as a finished protocol. Elsewhere a state without an enabled action is a
 // deadlock.
@@ -140,6 +161,11 @@ func (m *Model[S]) Build() (*model.Model[S], error) {
 	if err != nil {
 		probs = append(probs, problem{pos: m.namePos, msg: err.Error()})
 	}
+	for i := range m.m.Init {
+		if ok, name := m.initWithin(&m.m.Init[i]); !ok {
+			probs = append(probs, problem{pos: m.initPos, msg: fmt.Sprintf("initial state %d is outside constraint %q", i+1, name)})
+		}
+	}
 	if err := report(m.m.Name, probs); err != nil {
 		return nil, err
 	}
@@ -148,6 +174,25 @@ func (m *Model[S]) Build() (*model.Model[S], error) {
 	out.Init = append([]S(nil), m.m.Init...)
 	out.Actions = append([]*model.Action[S](nil), m.m.Actions...)
 	return &out, nil
+}
+
+// initWithin checks an initial state against the constraints, reporting a
+// panic of a constraint as a violation of it.
+func (m *Model[S]) initWithin(s *S) (ok bool, name string) {
+	for _, c := range m.m.Constraints {
+		func() {
+			defer func() {
+				if v := recover(); v != nil {
+					ok, name = false, fmt.Sprintf("%s (it panicked: %v)", c.Name, v)
+				}
+			}()
+			ok, name = c.Check(s), c.Name
+		}()
+		if !ok {
+			return false, name
+		}
+	}
+	return true, ""
 }
 
 // MustBuild is like [Model.Build] but panics on an invalid model. It is for

@@ -271,8 +271,10 @@ func TestParams_Info(t *testing.T) {
 		func(*counter, int, color, bool) {})
 	built := m.MustBuild()
 	want := []model.Param{
-		{Name: "n", Type: "int", Values: []any{-1, 0, 1}},
-		{Name: "c", Type: "dsl_test.color", Values: []any{color("red"), color("green")}},
+		// Derived invalid values: one below and one above the range; the
+		// empty string and an unknown name.
+		{Name: "n", Type: "int", Values: []any{-1, 0, 1}, Invalid: []any{-2, 2}},
+		{Name: "c", Type: "dsl_test.color", Values: []any{color("red"), color("green")}, Invalid: []any{color(""), color("unknown")}},
 		{Name: "ok", Type: "bool", Values: []any{true}},
 	}
 	if d := cmp.Diff(want, built.Actions[0].Params); d != "" {

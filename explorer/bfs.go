@@ -316,6 +316,13 @@ func (w *worker[S]) expandBFS(s *S, at uint32, pos int64, set *fpSet, out *chunk
 				return &found{kind: PropertyKind, name: name, at: at, id: id, key: key + int64(id),
 					msg: "property " + name + " is false for step " + a.Label(c)}
 			}
+			if in, f := w.within(&p.s, id); !in {
+				if f != nil {
+					f.at, f.key = at, key+int64(id)
+					return f
+				}
+				continue
+			}
 			w.phase = inFingerprint
 			p.fp, w.buf = codec.Fingerprint(w.buf, &p.s)
 			p.at, p.id, p.key = at, uint32(id), key+int64(id)

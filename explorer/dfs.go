@@ -70,6 +70,13 @@ func (r *run[S]) dfs() {
 				continue
 			}
 			top.next, top.enabled = id+1, top.enabled+1
+			if in, f := w.withinSafe(&next, id); !in {
+				if f != nil {
+					r.reportPath(i, path(stack), f)
+					return
+				}
+				continue
+			}
 			fp, f := w.fingerprint(&next, id)
 			if f != nil {
 				r.reportPath(i, path(stack), f)
@@ -147,6 +154,17 @@ func (w *worker[S]) nextDFS(s *S, from int) (id int, next S, f *found) {
 		return id, next, nil
 	}
 	return -1, next, nil
+}
+
+// withinSafe is within with a panic of user code recovered.
+func (w *worker[S]) withinSafe(s *S, id int) (in bool, f *found) {
+	defer func() {
+		if v := recover(); v != nil {
+			in, f = false, w.recovered(v, 0, 0)
+			f.id, f.attempted = id, false
+		}
+	}()
+	return w.within(s, id)
 }
 
 // checkState checks the invariants of a state reached by step id (-1 for an

@@ -115,9 +115,11 @@ func genModel(t *rapid.T) *model.Model[Vec] {
 	hi := rapid.IntRange(1, 4).Draw(t, "max")
 	vec := rapid.SliceOfN(rapid.IntRange(0, hi), n, n)
 	m := dsl.New[Vec]("Generated")
+	var inits []Vec
 	for range rapid.IntRange(1, 2).Draw(t, "inits") {
-		m.Init(Vec{V: vec.Draw(t, "init")})
+		inits = append(inits, Vec{V: vec.Draw(t, "init")})
 	}
+	m.Init(inits...)
 	idx := dsl.Range("i", 0, n-1)
 	note := func(s *Vec, name string) {
 		if s.Hist == nil {
@@ -170,6 +172,16 @@ func genModel(t *rapid.T) *model.Model[Vec] {
 	}
 	if rapid.Bool().Draw(t, "terminal") {
 		m.Terminal(func(s Vec) bool { return s.V[0] == hi })
+	}
+	if rapid.Bool().Draw(t, "constraint") {
+		// A bound on the sum, at least that of every initial state, which
+		// Build requires to be within it.
+		floor := 0
+		for _, s := range inits {
+			floor = max(floor, sum(s.V))
+		}
+		bound := rapid.IntRange(floor, floor+hi).Draw(t, "bound")
+		m.Constraint("SumBound", func(s Vec) bool { return sum(s.V) <= bound })
 	}
 	out, err := m.Build()
 	if err != nil {

@@ -16,7 +16,7 @@ func ExampleExplore() {
 	dsl.Action1(m, "Add", dsl.Values("k", 1, 2),
 		func(s State, k int) bool { return s.N+k <= 4 },
 		func(s *State, k int) { s.N += k })
-	m.Action("Reset", nil, func(s *State) { s.N = 0 })
+	m.Action("Clear", nil, func(s *State) { s.N = 0 })
 	m.Invariant("BelowThree", func(s State) bool { return s.N < 3 })
 
 	res, err := explorer.Explore(context.Background(), m.MustBuild(), explorer.Options{Workers: 1})

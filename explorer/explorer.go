@@ -63,6 +63,7 @@ type run[S any] struct {
 
 	distinct    atomic.Int64
 	transitions atomic.Int64
+	pruned      atomic.Int64
 	depth       atomic.Int64
 	queue       atomic.Int64
 	walks       atomic.Int64
@@ -192,6 +193,7 @@ func (r *run[S]) finish() *Result[S] {
 		Stats: Stats{
 			Distinct:    r.distinct.Load(),
 			Transitions: r.transitions.Load(),
+			Pruned:      r.pruned.Load(),
 			MaxDepth:    int(r.depth.Load()),
 			Queue:       r.queue.Load(),
 			Walks:       r.walks.Load(),

@@ -23,6 +23,10 @@ type Graph[S any] struct {
 	// Disabled[s] lists the global ids (see Edge.ID) whose guard is false in
 	// state s.
 	Disabled [][]int32
+	// Pruned[s] lists the global ids that are enabled in state s but lead
+	// to a state outside the model's constraints: neither an edge nor a
+	// disabled step.
+	Pruned [][]int32
 	// Depth[s] is the length of a shortest path from an initial state.
 	Depth []int32
 	// Parent[s] is the edge by which BFS first reached s: the state and the
@@ -130,6 +134,7 @@ func BuildGraph[S any](ctx context.Context, m *model.Model[S], maxStates int) (g
 		g.States = append(g.States, s)
 		g.Edges = append(g.Edges, nil)
 		g.Disabled = append(g.Disabled, nil)
+		g.Pruned = append(g.Pruned, nil)
 		g.Depth = append(g.Depth, depth)
 		g.Parent = append(g.Parent, parent)
 		return id, true, nil
@@ -153,6 +158,10 @@ func BuildGraph[S any](ctx context.Context, m *model.Model[S], maxStates int) (g
 				}
 				next := m.Codec.Clone(&g.States[s])
 				a.Effect(&next, c)
+				if ok, _ := m.Within(&next); !ok {
+					g.Pruned[s] = append(g.Pruned[s], id)
+					continue
+				}
 				to, _, err := add(next, g.Depth[s]+1, ParentEdge{int32(s), int32(len(g.Edges[s]))})
 				if err != nil {
 					return nil, err

@@ -81,7 +81,9 @@ func (w *worker[S]) walk(rng *rand.Rand, depth int, set *fpSet) (f *found, init 
 	defer func() {
 		if v := recover(); v != nil {
 			f = w.recovered(v, 0, 0)
-			if f.attempted || w.phase == inTerminal || w.phase == inProperty {
+			outside := w.outside
+			w.outside = false
+			if f.attempted || w.phase == inTerminal || w.phase == inProperty || w.phase == inConstraint || outside {
 				// Property panics keep their step, which ids lacks.
 				return
 			}
@@ -130,21 +132,41 @@ func (w *worker[S]) walk(rng *rand.Rand, depth int, set *fpSet) (f *found, init 
 			}
 			return nil, init, ids
 		}
-		id := enabled[rng.IntN(len(enabled))]
-		ai, c := r.action(id)
-		a := r.acts[ai]
-		w.fired[id]++
-		w.trans++
-		w.id, w.phase = id, inEffect
-		next := codec.Clone(&s)
-		a.Effect(&next, c)
-		if r.opts.CheckPurity {
-			if f := w.impure(&s, fp0, id, 0, 0); f != nil {
+		// A step out of the constraints ends nowhere: try another, and
+		// end the walk when every enabled step leaves them.
+		var next S
+		id := -1
+		for len(enabled) > 0 {
+			k := rng.IntN(len(enabled))
+			cand := enabled[k]
+			ai, c := r.action(cand)
+			a := r.acts[ai]
+			w.fired[cand]++
+			w.trans++
+			w.id, w.phase = cand, inEffect
+			next = codec.Clone(&s)
+			a.Effect(&next, c)
+			if r.opts.CheckPurity {
+				if f := w.impure(&s, fp0, cand, 0, 0); f != nil {
+					return f, init, ids
+				}
+			}
+			if name, ok := w.checkProperties(&s, cand, &next); !ok {
+				return &found{kind: PropertyKind, name: name, id: cand, msg: "property " + name + " is false for step " + a.Label(c)}, init, ids
+			}
+			in, f := w.within(&next, cand)
+			if f != nil {
 				return f, init, ids
 			}
+			if in {
+				id = cand
+				break
+			}
+			enabled[k] = enabled[len(enabled)-1]
+			enabled = enabled[:len(enabled)-1]
 		}
-		if name, ok := w.checkProperties(&s, id, &next); !ok {
-			return &found{kind: PropertyKind, name: name, id: id, msg: "property " + name + " is false for step " + a.Label(c)}, init, ids
+		if id < 0 {
+			return nil, init, ids
 		}
 		ids = append(ids, id)
 		s = next

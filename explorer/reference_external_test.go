@@ -93,6 +93,16 @@ func refBFS[S any](m *model.Model[S], maxDepth int) ref {
 							first(&r.propDepth, d)
 						}
 					}
+					if ok, _ := m.Within(&n); !ok {
+						// Outside the constraints: checked, as TLC does,
+						// but neither counted nor expanded.
+						for _, inv := range m.Invariants {
+							if !inv.Check(&n) {
+								first(&r.invDepth, d+1)
+							}
+						}
+						continue
+					}
 					if _, ok := r.depth[key(&n)]; !ok {
 						r.depth[key(&n)] = d + 1
 						next = append(next, n)

@@ -121,6 +121,10 @@ type Stats struct {
 	// evaluated, including those leading to known states. TLC's "states
 	// generated" is Transitions plus the number of initial states.
 	Transitions int64 `json:"transitions"`
+	// Pruned is the number of those transitions that lead to a state
+	// outside the model's constraints (see [model.Constraint]), which is
+	// checked but not counted as distinct nor expanded.
+	Pruned int64 `json:"pruned,omitempty"`
 	// MaxDepth is the length of the longest shortest path found (BFS), or
 	// the deepest state visited (DFS, Random).
 	MaxDepth int `json:"max_depth"`

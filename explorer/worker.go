@@ -18,6 +18,7 @@ const (
 	inProperty
 	inTerminal
 	inFingerprint
+	inConstraint
 )
 
 // found is a violation before its trace is rebuilt: the record (BFS) or
@@ -38,6 +39,8 @@ type worker[S any] struct {
 	fired      []int64
 	guardFalse []int64
 	trans      int64
+	pruned     int64 // transitions into states outside the constraints
+	outside    bool  // checking the invariants of a state outside them
 	isNew      bool
 	batch      []pending[S] // BFS successors waiting for the set
 	nb         int
@@ -81,6 +84,9 @@ func (w *worker[S]) recovered(v any, at uint32, key int64) *found {
 	case inFingerprint:
 		f.id = w.id
 		f.msg = fmt.Sprintf("fingerprinting a state panicked: %v", v)
+	case inConstraint:
+		f.name, f.id = w.name, w.id
+		f.msg = fmt.Sprintf("constraint %s panicked: %v", w.name, v)
 	}
 	if stack != "" {
 		f.msg += "\n" + stack
@@ -145,6 +151,34 @@ func (w *worker[S]) checkProperties(prev *S, id int, next *S) (string, bool) {
 	return "", true
 }
 
+// within reports whether next, reached by step id, satisfies the model's
+// constraints. A state outside them is checked like TLC checks one: its
+// invariants must hold, but it is not a distinct state of the model and
+// is not expanded; within then returns false, and f when an invariant is
+// false in it.
+func (w *worker[S]) within(next *S, id int) (in bool, f *found) {
+	cs := w.r.m.Constraints
+	if len(cs) == 0 {
+		return true, nil
+	}
+	w.phase = inConstraint
+	for i := range cs {
+		w.name = cs[i].Name
+		if !cs[i].Check(next) {
+			w.pruned++
+			w.outside = true
+			name, ok := w.checkInvariants(next)
+			w.outside = false
+			if !ok {
+				return false, &found{kind: InvariantKind, name: name, id: id,
+					msg: "invariant " + name + " is false (in a state outside constraint " + cs[i].Name + ")"}
+			}
+			return false, nil
+		}
+	}
+	return true, nil
+}
+
 // terminal reports whether s is marked terminal.
 func (w *worker[S]) terminal(s *S) bool {
 	if w.r.m.Terminal == nil {
@@ -168,5 +202,6 @@ func (w *worker[S]) impure(s *S, fp0 uint64, id int, at uint32, key int64) *foun
 
 func (w *worker[S]) flush() {
 	w.r.transitions.Add(w.trans)
-	w.trans = 0
+	w.r.pruned.Add(w.pruned)
+	w.trans, w.pruned = 0, 0
 }

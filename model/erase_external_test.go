@@ -40,7 +40,7 @@ func TestErase_Describe(t *testing.T) {
 	if d := cmp.Diff(want, names); d != "" {
 		t.Errorf("Actions() names mismatch (-want +got):\n%s", d)
 	}
-	wantParams := []model.Param{{Name: "r", Type: "int", Values: []any{0, 1}}}
+	wantParams := []model.Param{{Name: "r", Type: "int", Values: []any{0, 1}, Invalid: []any{-1, 2}}}
 	if d := cmp.Diff(wantParams, mc.Actions()[0].Params); d != "" {
 		t.Errorf("Actions()[0].Params mismatch (-want +got):\n%s", d)
 	}

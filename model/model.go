@@ -28,6 +28,12 @@ type Param struct {
 	Name   string
 	Type   string // Go type of the values, as fmt's %T prints it
 	Values []any
+	// Invalid are values of the same Go type just outside the domain, such
+	// as 0 and max+1 for amounts 1..max, an unknown name, the empty string.
+	// A step with one of them is never a step of the model: an
+	// implementation must refuse it and change nothing. Generated tests try
+	// each (see package gen, criterion invalid).
+	Invalid []any
 }
 
 // Action is one kind of step of a model. For one choice of arguments the
@@ -46,8 +52,17 @@ type Action[S any] struct {
 	Choices int
 
 	// Enabled reports whether the action's guard holds in s for the given
-	// argument tuple. It is never nil.
+	// argument tuple: Guard and every one of Conditions. It is never nil.
 	Enabled func(s *S, choice int) bool
+
+	// Guard is the part of the guard that has no name, or nil. Enabled is
+	// Guard and Conditions together; they are kept apart so that tests can
+	// make each condition the only false one.
+	Guard func(s *S, choice int) bool
+
+	// Conditions are the named parts of the guard, in declaration order:
+	// the action is enabled when Guard and all of them hold.
+	Conditions []Condition[S]
 
 	// Effect turns next, which holds a private copy of the current state,
 	// into the successor state. It is never nil.
@@ -76,6 +91,49 @@ func (a *Action[S]) Args(choice int) []any {
 // Transfer("a", "b", 3).
 func (a *Action[S]) Label(choice int) string {
 	return Step{Action: a.Name, Args: a.Args(choice)}.String()
+}
+
+// Condition is one named part of an action's guard, such as "the account
+// exists" or "rm2 has prepared". Generated tests try the action in states
+// where each condition is the only one that is false (the criterion
+// conditions of package gen), so an implementation that forgets one part
+// of a guard is caught.
+type Condition[S any] struct {
+	Name  string
+	Pos   Pos
+	Holds func(s *S, choice int) bool
+}
+
+// Only returns the index of the one condition of a that is false in s
+// for choice while the unnamed guard and every other condition hold, or
+// -1 when there is no such single condition.
+func (a *Action[S]) Only(s *S, choice int) int {
+	if a.Guard != nil && !a.Guard(s, choice) {
+		return -1
+	}
+	only := -1
+	for i := range a.Conditions {
+		if !a.Conditions[i].Holds(s, choice) {
+			if only >= 0 {
+				return -1
+			}
+			only = i
+		}
+	}
+	return only
+}
+
+// Constraint is a named bound on the states a model explores, like a
+// CONSTRAINT of TLC: a state where it is false is outside the model's
+// bounds. The explorer does not expand such a state (it checks its
+// invariants and the action properties of the step into it, as TLC does,
+// but does not count it as a distinct state), and a step into it is
+// neither a test nor a negative step: a constraint limits what the model
+// looks at, where a guard says what the implementation must refuse.
+type Constraint[S any] struct {
+	Name  string
+	Pos   Pos
+	Check func(s *S) bool
 }
 
 // Invariant is a named predicate that must hold in every reachable state.
@@ -110,6 +168,8 @@ type Model[S any] struct {
 	Invariants []Invariant[S]
 	// Properties must hold for every reachable transition.
 	Properties []Property[S]
+	// Constraints bound the states the model explores; see [Constraint].
+	Constraints []Constraint[S]
 	// Terminal, if not nil, marks states where having no enabled action
 	// is expected; elsewhere that is a deadlock.
 	Terminal func(s *S) bool
@@ -128,6 +188,17 @@ func (m *Model[S]) Action(name string) *Action[S] {
 		}
 	}
 	return nil
+}
+
+// Within reports whether s satisfies every constraint of m; if not, it
+// returns the name of the first that s violates.
+func (m *Model[S]) Within(s *S) (bool, string) {
+	for i := range m.Constraints {
+		if !m.Constraints[i].Check(s) {
+			return false, m.Constraints[i].Name
+		}
+	}
+	return true, ""
 }
 
 // ViewOf returns the view of s: m.View(s), or s itself when the model has no
@@ -196,7 +267,16 @@ func (m *Model[S]) Signature() uint64 {
 		b = fmt.Appendf(b, "action %q output=%v\n", a.Name, a.Output != nil)
 		for _, p := range a.Params {
 			b = fmt.Appendf(b, "  param %q %s %#v\n", p.Name, p.Type, p.Values)
+			if len(p.Invalid) > 0 {
+				b = fmt.Appendf(b, "  invalid %#v\n", p.Invalid)
+			}
 		}
+		for _, c := range a.Conditions {
+			b = fmt.Appendf(b, "  condition %q\n", c.Name)
+		}
+	}
+	for _, c := range m.Constraints {
+		b = fmt.Appendf(b, "constraint %q\n", c.Name)
 	}
 	for _, inv := range m.Invariants {
 		b = fmt.Appendf(b, "invariant %q\n", inv.Name)

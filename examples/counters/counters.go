@@ -25,7 +25,7 @@ func Model(c Config) (*model.Model[State], error) {
 	dsl.Action1(m, "Inc", i,
 		func(s State, i int) bool { return s.C[i] < c.M },
 		func(s *State, i int) { s.C[i]++ })
-	dsl.Action1(m, "Reset", i,
+	dsl.Action1(m, "Wrap", i,
 		func(s State, i int) bool { return s.C[i] == c.M },
 		func(s *State, i int) { s.C[i] = 0 })
 	m.Invariant("InRange", func(s State) bool {

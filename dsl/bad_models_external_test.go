@@ -66,3 +66,19 @@ func unnamedModel() error {
 	_, err := m.Build()
 	return err
 }
+
+// bounds misuses constraints, conditions and reserved names.
+func bounds() error {
+	m := dsl.New[counter]("Bounds").Init(counter{N: 5})
+	m.Action("Reset", nil, inc) // reserved for the adapter's Reset
+	m.Action("View", nil, inc)  // reserved for the adapter's View
+	m.Action("Inc", nil, inc).
+		Requires("", func(counter) bool { return true }).      // a condition needs a name
+		Requires("small", nil).                                // and a predicate
+		Requires("big", func(s counter) bool { return true }). //
+		Requires("big", func(s counter) bool { return true })  // once
+	m.Constraint("AtMost3", func(s counter) bool { return s.N <= 3 }) // the initial state is outside
+	m.Constraint("NilBound", nil)
+	_, err := m.Build()
+	return err
+}

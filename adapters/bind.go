@@ -107,7 +107,9 @@ func Bind(m model.Machine, impl any) (*Binding, error) {
 		for i, p := range a.Params {
 			pt := paramType(p)
 			ba.params = append(ba.params, pt)
-			if ok && mt.In(i+1) != pt {
+			if ok && mt.In(i+1) != pt && !(pt == refType && mt.In(i+1).Kind() == reflect.String) {
+				// A reference may come as the implementation's own
+				// string type.
 				ok = false
 			}
 		}
@@ -124,6 +126,9 @@ func Bind(m model.Machine, impl any) (*Binding, error) {
 		if !ok {
 			errs = append(errs, fmt.Sprintf("action %s: method is %s%s; want %s", a.Name, a.Name, strings.TrimPrefix(mt.String(), "func"), want))
 			continue
+		}
+		for i := range ba.params {
+			ba.params[i] = mt.In(i + 1)
 		}
 		b.actions[a.Name] = ba
 	}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"reflect"
 	"regexp"
 	"strings"
 	"time"
@@ -14,15 +13,24 @@ import (
 	"github.com/mbtgo/mbt/model"
 )
 
-// TB is the part of testing.TB the runner uses. *testing.T, *testing.B and
-// *rapid.T satisfy it. If the value also has Name() string, failures print
-// the go test -run command that reruns just that test.
+// TB is the part of testing.TB the runner and adapter constructors use.
+// *testing.T and *testing.B satisfy it. If the value also has Name()
+// string, failures print the go test -run command that reruns just that
+// test. Adapters may register teardown with Cleanup; it runs when the test
+// (or, for [Check], the walk) ends.
 type TB interface {
 	Helper()
 	Errorf(format string, args ...any)
 	Fatalf(format string, args ...any)
 	Logf(format string, args ...any)
+	Cleanup(func())
 }
+
+// ResetAction is the action of a step that resets the implementation in
+// the middle of a test, {Action: "Reset"}: the runner calls the adapter's
+// Reset, the model goes back to its initial state, and the view must be
+// the initial one again. No model action may have this name.
+const ResetAction = "Reset"
 
 // Step is one step a test drives: an action with its arguments, and whether
 // it is a negative step.
@@ -30,11 +38,22 @@ type Step struct {
 	Action string
 	Args   []any
 	// Refused marks a negative step: the action's guard is false in the
-	// model, so the implementation must refuse it and keep its view.
+	// model, or an argument is one of the values just outside its domain
+	// (model.Param.Invalid), so the implementation must refuse it and
+	// change nothing.
 	Refused bool
+	// NoView leaves the implementation unobserved after this step: the
+	// runner compares its output but does not read its view or check its
+	// invariants until the next step without NoView. Reading a view can
+	// change a careless implementation (expire a lease, flush a cache);
+	// stretches of unobserved steps catch bugs that observing would hide.
+	NoView bool
 }
 
 func (s Step) String() string {
+	if s.Action == ResetAction && len(s.Args) == 0 {
+		return "Reset (back to the initial state)"
+	}
 	str := model.Step{Action: s.Action, Args: s.Args}.String()
 	if s.Refused {
 		str += " (must be refused)"
@@ -67,14 +86,19 @@ type Options struct {
 	// made from ([model.Model.Signature]); NewRunner fails with ErrStale
 	// when the model's definition has changed since.
 	Signature uint64
+	// ObserveOnce reads the view once per comparison. By default the runner
+	// reads it twice and fails when the two differ: observing the
+	// implementation must not change it.
+	ObserveOnce bool
 }
 
 // Runner drives steps through a model and an adapter together.
 type Runner[S any] struct {
-	m    *model.Model[S]
-	b    *Binding
-	opts Options
-	cmp  []cmp.Option // EquateEmpty, then opts.Cmp
+	m     *model.Model[S]
+	b     *Binding
+	opts  Options
+	cmp   []cmp.Option // EquateEmpty, then opts.Cmp
+	namer RefNamer     // the adapter's, or nil
 }
 
 // NewRunner binds impl to m (see [Bind]) and returns a runner.
@@ -102,7 +126,8 @@ func NewRunner[S any](m *model.Model[S], impl any, opts Options) (*Runner[S], er
 		opts.ResetTimeout = opts.StepTimeout
 	}
 	cmpOpts := append([]cmp.Option{cmpopts.EquateEmpty()}, opts.Cmp...)
-	return &Runner[S]{m: m, b: b, opts: opts, cmp: cmpOpts}, nil
+	namer, _ := impl.(RefNamer)
+	return &Runner[S]{m: m, b: b, opts: opts, cmp: cmpOpts, namer: namer}, nil
 }
 
 // Binding returns the runner's adapter binding.
@@ -127,7 +152,10 @@ type Failure struct {
 	Rerun string
 	// Err is set when the step could not be compared at all (a stale test,
 	// an argument outside the model's domain).
-	Err   error
+	Err error
+	// Notes explain the failure further, such as what happened when the
+	// steps ran again with the implementation observed after each.
+	Notes []string
 	total int
 }
 
@@ -145,6 +173,9 @@ func (f *Failure) Error() string {
 	}
 	for _, m := range f.Mismatches {
 		b.WriteString("\n\t" + strings.ReplaceAll(strings.TrimRight(m, "\n"), "\n", "\n\t"))
+	}
+	for _, n := range f.Notes {
+		b.WriteString("\nnote: " + n)
 	}
 	if len(f.Before) > 0 {
 		b.WriteString("\nsteps before:")
@@ -167,6 +198,7 @@ func (r *Runner[S]) Run(ctx context.Context, t TB, steps []Step) bool {
 	if f == nil {
 		return true
 	}
+	r.explainUnobserved(ctx, f, steps)
 	if f.Rerun == "" {
 		if n, ok := t.(interface{ Name() string }); ok {
 			f.Rerun = rerun(n.Name(), r.opts.Package)
@@ -177,6 +209,36 @@ func (r *Runner[S]) Run(ctx context.Context, t TB, steps []Step) bool {
 	}
 	t.Fatalf("mbt: %v", f)
 	return false
+}
+
+// explainUnobserved adds a note to f when steps before it went
+// unobserved: the same steps run again, observed after each, either fail
+// sooner, which points at the step that went wrong, or pass, which means
+// that observing the implementation changes what it does.
+func (r *Runner[S]) explainUnobserved(ctx context.Context, f *Failure, steps []Step) {
+	if f.Index == 0 || f.Err != nil {
+		return
+	}
+	hidden := false
+	for _, st := range steps[:f.Index-1] {
+		hidden = hidden || st.NoView
+	}
+	if !hidden {
+		return
+	}
+	observed := make([]Step, f.Index)
+	copy(observed, steps)
+	for i := range observed {
+		observed[i].NoView = false
+	}
+	switch g := r.Exec(ctx, observed); {
+	case g == nil:
+		f.Notes = append(f.Notes, "with the implementation observed after every step, these steps pass: "+
+			"observing it (View, Invariants) changes what it does, and hides this failure")
+	case g.Index < f.Index:
+		f.Notes = append(f.Notes, fmt.Sprintf("with the implementation observed after every step, the test fails sooner, at step %d: %v:\n\t%s",
+			g.Index, g.Step, strings.ReplaceAll(strings.Join(g.Mismatches, "\n"), "\n", "\n\t")))
+	}
 }
 
 // RerunEnver is an optional adapter method: the environment variables,
@@ -214,183 +276,3 @@ func rerun(name, pkg string) string {
 	return cmd
 }
 
-// Exec is Run without a TB: it returns the first failing step, or nil.
-func (r *Runner[S]) Exec(ctx context.Context, steps []Step) *Failure {
-	state := r.m.Codec.Clone(&r.m.Init[r.opts.Init])
-	if f := r.reset(ctx, &state); f != nil {
-		f.total = len(steps)
-		return f
-	}
-	for i, st := range steps {
-		if f := r.step(ctx, &state, st); f != nil {
-			f.Index, f.Step, f.Before, f.total = i+1, st, steps[:i], len(steps)
-			return f
-		}
-	}
-	return nil
-}
-
-// reset resets the implementation and compares its view with the model's
-// initial state.
-func (r *Runner[S]) reset(ctx context.Context, state *S) *Failure {
-	sctx, cancel := context.WithTimeout(ctx, r.opts.ResetTimeout)
-	defer cancel()
-	if err := r.b.Reset(sctx); err != nil {
-		return &Failure{Err: fmt.Errorf("Reset failed: %w", err)}
-	}
-	var mism []string
-	if m := r.compareView(ctx, state, "view after Reset"); m != "" {
-		mism = append(mism, m)
-	}
-	if m := r.checkInvariants(ctx, "after Reset"); m != "" {
-		mism = append(mism, m)
-	}
-	if len(mism) > 0 {
-		return &Failure{Mismatches: mism}
-	}
-	return nil
-}
-
-// checkInvariants runs the adapter's Invariants method, if any, and
-// describes its error, or returns "".
-func (r *Runner[S]) checkInvariants(ctx context.Context, when string) string {
-	if r.b.invariants == nil {
-		return ""
-	}
-	sctx, cancel := context.WithTimeout(ctx, r.opts.StepTimeout)
-	defer cancel()
-	if err := r.b.Invariants(sctx); err != nil {
-		msg := strings.TrimRight(err.Error(), "\n")
-		if !strings.Contains(msg, "\n") {
-			return fmt.Sprintf("the implementation's invariants fail %s: %s", when, msg)
-		}
-		// One problem a line, as errors.Join writes them.
-		return fmt.Sprintf("the implementation's invariants fail %s:\n  %s", when, strings.ReplaceAll(msg, "\n", "\n  "))
-	}
-	return ""
-}
-
-// step runs one step on both sides and advances *state. It returns nil
-// when they agree.
-func (r *Runner[S]) step(ctx context.Context, state *S, st Step) *Failure {
-	a, c, err := r.lookup(st)
-	if err != nil {
-		return &Failure{Err: err}
-	}
-	enabled := a.Enabled(state, c)
-	switch {
-	case enabled && st.Refused:
-		return &Failure{Err: fmt.Errorf("%w (the model allows this step, the test expects it refused)", ErrStale)}
-	case !enabled && !st.Refused:
-		return &Failure{Err: fmt.Errorf("%w (the model refuses this step, the test expects it to run)", ErrStale)}
-	}
-	var want any
-	if enabled && a.Output != nil {
-		want = a.Output(state, c)
-	}
-	var outType reflect.Type
-	if _, isErr := want.(error); want != nil && !isErr {
-		outType = reflect.TypeOf(want)
-	}
-	sctx, cancel := context.WithTimeout(ctx, r.opts.StepTimeout)
-	got, gotErr := r.b.do(sctx, model.Step{Action: st.Action, Args: st.Args}, outType)
-	timedOut := sctx.Err() != nil && ctx.Err() == nil
-	cancel()
-	var mism []string
-	switch {
-	case errors.Is(gotErr, ErrBroken):
-		// The implementation is gone or unreadable: its view and
-		// invariants cannot be asked for either.
-		return &Failure{Err: gotErr}
-	case timedOut:
-		mism = append(mism, fmt.Sprintf("the implementation did not answer within %v", r.opts.StepTimeout))
-	}
-	if enabled {
-		next := r.m.Codec.Clone(state)
-		a.Effect(&next, c)
-		*state = next
-		wantErr, _ := want.(error)
-		switch {
-		case wantErr != nil && gotErr == nil:
-			mism = append(mism, fmt.Sprintf("the model expects the error %q, the implementation returned none", wantErr))
-		case wantErr == nil && gotErr != nil:
-			mism = append(mism, fmt.Sprintf("the implementation refused a step the model allows: %v", gotErr))
-		case wantErr == nil && a.Output != nil && r.b.actions[a.Name].hasOut:
-			if d := r.diff(want, got); d != "" {
-				mism = append(mism, "output (-model +impl):\n"+d)
-			}
-		}
-	} else if gotErr == nil {
-		mism = append(mism, "the implementation accepted a step the model refuses (its guard is false); it must return an error and change nothing")
-	}
-	if m := r.compareView(ctx, state, "view after the step"); m != "" {
-		mism = append(mism, m)
-	}
-	if m := r.checkInvariants(ctx, "after the step"); m != "" {
-		mism = append(mism, m)
-	}
-	if len(mism) > 0 {
-		return &Failure{Mismatches: mism}
-	}
-	return nil
-}
-
-// compareView compares the implementation's view with the model's view of
-// state and describes the difference, or returns "".
-func (r *Runner[S]) compareView(ctx context.Context, state *S, what string) string {
-	sctx, cancel := context.WithTimeout(ctx, r.opts.StepTimeout)
-	defer cancel()
-	got, err := r.b.View(sctx)
-	if err != nil {
-		return fmt.Sprintf("%s: View failed: %v", what, err)
-	}
-	if d := r.diff(r.m.ViewOf(state), got); d != "" {
-		return what + " (-model +impl):\n" + d
-	}
-	return ""
-}
-
-// diff returns a go-cmp diff of want and got, or "" when they are equal.
-func (r *Runner[S]) diff(want, got any) string {
-	if len(r.opts.Cmp) == 0 && reflect.DeepEqual(want, got) {
-		return ""
-	}
-	if cmp.Equal(want, got, r.cmp...) {
-		return ""
-	}
-	return cmp.Diff(want, got, r.cmp...)
-}
-
-// lookup finds the model action and argument choice of a step.
-func (r *Runner[S]) lookup(st Step) (*model.Action[S], int, error) {
-	a := r.m.Action(st.Action)
-	if a == nil {
-		return nil, 0, fmt.Errorf("model %s has no action %q", r.m.Name, st.Action)
-	}
-	if len(st.Args) != len(a.Params) {
-		return nil, 0, fmt.Errorf("action %s takes %d arguments, got %d", a.Name, len(a.Params), len(st.Args))
-	}
-	choice := 0
-	for i, p := range a.Params {
-		idx := -1
-		for j, v := range p.Values {
-			if equalArg(v, st.Args[i]) {
-				idx = j
-				break
-			}
-		}
-		if idx < 0 {
-			return nil, 0, fmt.Errorf("action %s: argument %s = %#v is not in the model's domain", a.Name, p.Name, st.Args[i])
-		}
-		choice = choice*len(p.Values) + idx
-	}
-	return a, choice, nil
-}
-
-// equalArg compares a domain value with a step argument.
-func equalArg(v, arg any) bool {
-	if t := reflect.TypeOf(v); t != nil && t == reflect.TypeOf(arg) && t.Comparable() {
-		return v == arg
-	}
-	return reflect.DeepEqual(v, arg)
-}

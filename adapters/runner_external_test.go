@@ -50,7 +50,13 @@ func (w *wallet) Reset(context.Context) error { w.balance = 0; return nil }
 
 func (w *wallet) View(context.Context) (int, error) { return w.balance, nil }
 
+// errAmount refuses amounts the wallet does not handle: it moves 1 or 2.
+var errAmount = errors.New("amount must be 1 or 2")
+
 func (w *wallet) Deposit(_ context.Context, amt int) error {
+	if amt < 1 || amt > 2 {
+		return errAmount
+	}
 	limit := 3
 	if w.cap4 {
 		limit = 4
@@ -63,6 +69,9 @@ func (w *wallet) Deposit(_ context.Context, amt int) error {
 }
 
 func (w *wallet) Withdraw(_ context.Context, amt int) (int, error) {
+	if amt < 1 || amt > 2 {
+		return 0, errAmount
+	}
 	floor := 0
 	if w.overdraw {
 		floor = -1

@@ -275,4 +275,3 @@ func rerun(name, pkg string) string {
 	}
 	return cmd
 }
-

@@ -62,6 +62,10 @@ func (g *Graph[S]) Action(id int) (action, choice int) {
 	return 0, id
 }
 
+// ID returns the global id of action index a with argument choice c: the
+// inverse of [Graph.Action].
+func (g *Graph[S]) ID(a, c int) int { return g.offsets[a] + c }
+
 // IDs returns the number of global ids: the number of (action, argument
 // choice) pairs.
 func (g *Graph[S]) IDs() int {

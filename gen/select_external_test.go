@@ -69,7 +69,7 @@ func TestSelect_TransitionsCoverEveryEdge(t *testing.T) {
 		if err != nil {
 			rt.Fatal(err)
 		}
-		suite, err := gen.Select(context.Background(), m, gen.Options{Criteria: []gen.Criterion{gen.Transitions}, MaxSteps: rapid.IntRange(1, 20).Draw(rt, "maxSteps")})
+		suite, err := gen.Select(context.Background(), m, gen.Options{Criteria: []gen.Criterion{gen.Transitions}, TestSteps: rapid.IntRange(1, 20).Draw(rt, "maxSteps")})
 		if err != nil {
 			rt.Fatal(err)
 		}

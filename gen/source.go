@@ -8,6 +8,8 @@ import (
 	"go/token"
 	"reflect"
 	"strings"
+
+	"github.com/mbtgo/mbt/adapters"
 )
 
 // File describes the Go test file to write for a suite.
@@ -64,6 +66,11 @@ func Source(s *Suite, f File) ([]byte, error) {
 		}
 	}
 	helper := "mbtRun" + Ident(s.Model)
+	if len(s.Tests) == 1 && s.Tests[0].Criterion == Trace {
+		// A trace's test may sit beside the package's generated suite,
+		// or another trace's: its helper has a name of its own.
+		helper = "mbtRun" + strings.TrimPrefix(s.Tests[0].Name, "Test")
+	}
 	var body bytes.Buffer
 	bp := func(format string, args ...any) { fmt.Fprintf(&body, format, args...) }
 	if s.States == 0 && s.Transitions == 0 {
@@ -86,15 +93,21 @@ func Source(s *Suite, f File) ([]byte, error) {
 	bp("\tif err != nil {\n\t\tt.Fatal(err)\n\t}\n")
 	bp("\tr.Run(t.Context(), t, steps)\n}\n")
 	for _, t := range s.Tests {
-		neg := 0
+		neg, unobserved := 0, 0
 		for _, st := range t.Steps {
 			if st.Refused {
 				neg++
 			}
+			if st.NoView {
+				unobserved++
+			}
 		}
-		bp("\n// %s: %d steps", t.Criterion, len(t.Steps))
+		bp("\n// %s: %d %s", t.Criterion, len(t.Steps), plural(len(t.Steps), "step", "steps"))
 		if neg > 0 {
 			bp(", %d refused", neg)
+		}
+		if unobserved > 0 {
+			bp(", %d unobserved", unobserved)
 		}
 		bp(".\nfunc %s(t *testing.T) {\n", t.Name)
 		bp("\t%s(t, %d, []adapters.Step{\n", helper, t.Init)
@@ -114,9 +127,22 @@ func Source(s *Suite, f File) ([]byte, error) {
 			if st.Refused {
 				bp(", Refused: true")
 			}
+			if st.NoView {
+				bp(", NoView: true")
+			}
 			bp("},")
+			var notes []string
 			if i < len(t.Outputs) && t.Outputs[i] != nil {
-				bp(" // returns %s", comment(fmt.Sprintf("%#v", t.Outputs[i])))
+				notes = append(notes, "returns "+fmt.Sprintf("%#v", t.Outputs[i]))
+			}
+			if st.Action == adapters.ResetAction && len(st.Args) == 0 {
+				notes = append(notes, "back to the initial state")
+			}
+			if i < len(t.Notes) && t.Notes[i] != "" {
+				notes = append(notes, t.Notes[i])
+			}
+			if len(notes) > 0 {
+				bp(" // %s", comment(strings.Join(notes, "; ")))
 			}
 			bp("\n")
 		}

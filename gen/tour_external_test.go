@@ -49,7 +49,7 @@ func TestSelect_TransitionsDeterministic(t *testing.T) {
 	}
 	var first []gen.Test
 	for i := range 3 {
-		suite, err := gen.Select(context.Background(), m, gen.Options{Criteria: []gen.Criterion{gen.Transitions}, MaxSteps: 7})
+		suite, err := gen.Select(context.Background(), m, gen.Options{Criteria: []gen.Criterion{gen.Transitions}, TestSteps: 7})
 		if err != nil {
 			t.Fatal(err)
 		}

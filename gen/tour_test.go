@@ -38,11 +38,12 @@ func adjModel(t fataler, adj [][]int, inits ...int) *model.Model[Node] {
 type fataler interface{ Fatal(args ...any) }
 
 func adjGraph(t fataler, adj [][]int, inits ...int) (*explorer.Graph[Node], *selector[Node]) {
-	g, err := explorer.BuildGraph(context.Background(), adjModel(t, adj, inits...), 0)
+	m := adjModel(t, adj, inits...)
+	g, err := explorer.BuildGraph(context.Background(), m, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return g, newSelector(g, Options{MaxSteps: 1 << 30})
+	return g, newSelector(m, g, Options{TestSteps: 1 << 30})
 }
 
 // checkWalks fails unless walks start at initial states, follow edges, and

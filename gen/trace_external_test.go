@@ -56,7 +56,7 @@ func TestTraceSuite(t *testing.T) {
 	for _, want := range []string{
 		"// Tests (model Two phase):\n//\ttrace: 1 test, 3 steps from traces/TwoPhase.out.txt\n",
 		"// trace: 3 steps.\nfunc " + tt.Name + "(t *testing.T) {\n",
-		"\tmbtRunTwoPhase(t, 1, []adapters.Step{\n",
+		"\tmbtRunTwoPhase_Trace_99a87ddc(t, 1, []adapters.Step{\n",
 		`{Action: "Add", Args: []any{2}}, // returns 2`,
 		`{Action: "Note", Args: []any{"\"); panic(1) //\n"}},`,
 		`{Action: "Clear"},`,

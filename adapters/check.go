@@ -102,6 +102,23 @@ func (c *checker[S]) defaults() {
 	if *flagWalks > 0 {
 		o.Walks = *flagWalks
 	}
+	c.fill()
+	if *flagSeed != 0 {
+		o.Seed = *flagSeed
+	}
+	if o.Seed == 0 {
+		h := fnv.New64a()
+		h.Write([]byte(c.t.Name()))
+		o.Seed = int64(h.Sum64() &^ (1 << 63))
+		if o.Seed == 0 {
+			o.Seed = 1
+		}
+	}
+}
+
+// fill sets the defaults of the options other than the seed.
+func (c *checker[S]) fill() {
+	o := &c.opts
 	if o.Walks <= 0 {
 		o.Walks = 100
 	}
@@ -117,17 +134,19 @@ func (c *checker[S]) defaults() {
 	if o.MaxShrinks <= 0 {
 		o.MaxShrinks = 500
 	}
-	if *flagSeed != 0 {
-		o.Seed = *flagSeed
+}
+
+// Walk returns the walk number k (from 0) that [Check] runs with opts for
+// a test whose seed is opts.Seed (which must not be 0): the steps it
+// drives, from the model alone. It is for comparing random walks with
+// other test suites.
+func Walk[S any](m *model.Model[S], opts CheckOptions, k int) []Step {
+	c := &checker[S]{m: m, opts: opts}
+	if c.opts.Seed == 0 {
+		c.opts.Seed = 1
 	}
-	if o.Seed == 0 {
-		h := fnv.New64a()
-		h.Write([]byte(c.t.Name()))
-		o.Seed = int64(h.Sum64() &^ (1 << 63))
-		if o.Seed == 0 {
-			o.Seed = 1
-		}
-	}
+	c.fill()
+	return c.walk(k)
 }
 
 // walk draws walk number k from the model alone: each step is one the

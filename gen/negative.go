@@ -240,14 +240,21 @@ func (sel *selector[S]) conditionsMissed() []string {
 	return out
 }
 
-// cover returns the items t covers, of the kinds asked for, each once.
+// cover returns the items t covers, of the kinds asked for.
 func (sel *selector[S]) cover(t *Test) []item {
 	var out []item
-	add := func(it item) {
+	for _, it := range sel.coverAll(t) {
 		if sel.wantKind[it.kind] {
 			out = append(out, it)
 		}
 	}
+	return out
+}
+
+// coverAll returns the items t covers, of every kind.
+func (sel *selector[S]) coverAll(t *Test) []item {
+	var out []item
+	add := func(it item) { out = append(out, it) }
 	switch {
 	case t.violation > 0:
 		add(item{kind: kViolation, a: int32(t.violation)})

@@ -596,18 +596,24 @@ func (sel *selector[S]) viewsDiffer(s, t int) bool {
 }
 
 // resets returns, for each initial state, a test that walks unobserved to
-// the nearest state that looks different, resets the implementation, and
-// takes a first step again.
+// a state that looks different in as many places as any (the nearest of
+// them), resets the implementation, and takes a first step again: a reset
+// that forgets only some of the state is caught.
 func (sel *selector[S]) resets() []Test {
 	g := sel.g
-	var tests []Test
-	done := make([]bool, g.Inits)
+	best := make([]int, g.Inits)
+	score := make([]int, g.Inits)
 	for s := g.Inits; s < len(g.States); s++ {
 		init, _ := g.PathTo(s)
-		if done[init] || !sel.viewsDiffer(s, init) {
+		if d := leafDiff(reflect.ValueOf(sel.m.ViewOf(&g.States[init])), reflect.ValueOf(sel.m.ViewOf(&g.States[s]))); d > score[init] {
+			best[init], score[init] = s, d
+		}
+	}
+	var tests []Test
+	for init, s := range best {
+		if score[init] == 0 {
 			continue
 		}
-		done[init] = true
 		t := sel.newTest(Reset, init)
 		sel.appendPath(&t, s)
 		for i := range t.Steps {
@@ -620,4 +626,60 @@ func (sel *selector[S]) resets() []Test {
 		tests = append(tests, t)
 	}
 	return tests
+}
+
+// leafDiff counts the places where a and b differ: scalar values, slice
+// and array elements, map entries and struct fields, recursively.
+func leafDiff(a, b reflect.Value) int {
+	for a.IsValid() && (a.Kind() == reflect.Interface || a.Kind() == reflect.Pointer) && !a.IsNil() {
+		a = a.Elem()
+	}
+	for b.IsValid() && (b.Kind() == reflect.Interface || b.Kind() == reflect.Pointer) && !b.IsNil() {
+		b = b.Elem()
+	}
+	if !a.IsValid() || !b.IsValid() || a.Type() != b.Type() {
+		if a.IsValid() == b.IsValid() && (!a.IsValid() || reflect.DeepEqual(a.Interface(), b.Interface())) {
+			return 0
+		}
+		return 1
+	}
+	switch a.Kind() {
+	case reflect.Struct:
+		n := 0
+		for i := range a.NumField() {
+			n += leafDiff(a.Field(i), b.Field(i))
+		}
+		return n
+	case reflect.Slice, reflect.Array:
+		n := max(a.Len(), b.Len()) - min(a.Len(), b.Len())
+		for i := range min(a.Len(), b.Len()) {
+			n += leafDiff(a.Index(i), b.Index(i))
+		}
+		return n
+	case reflect.Map:
+		n := 0
+		iter := a.MapRange()
+		for iter.Next() {
+			if v := b.MapIndex(iter.Key()); v.IsValid() {
+				n += leafDiff(iter.Value(), v)
+			} else {
+				n++
+			}
+		}
+		iter = b.MapRange()
+		for iter.Next() {
+			if !a.MapIndex(iter.Key()).IsValid() {
+				n++
+			}
+		}
+		return n
+	}
+	if a.CanInterface() && b.CanInterface() && reflect.DeepEqual(a.Interface(), b.Interface()) {
+		return 0
+	}
+	if !a.CanInterface() && fmt.Sprint(a) == fmt.Sprint(b) {
+		// An unexported field: fmt reads what Interface may not.
+		return 0
+	}
+	return 1
 }

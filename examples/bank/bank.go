@@ -72,7 +72,10 @@ func Model(c Config) (*model.Model[State], error) {
 	m.Init(init)
 
 	acct := dsl.Values("acct", names...)
-	amt := dsl.Range("amt", 1, c.MaxAmount)
+	// MaxAmount bounds the model, not the ledger, which takes any
+	// positive amount: the values it must refuse are 0 and below. The
+	// account names outside the domain are derived: "" and "unknown".
+	amt := dsl.Range("amt", 1, c.MaxAmount).Outside(0, -1)
 
 	dsl.Action2(m, "Deposit", acct, amt,
 		func(s State, acct string, amt int) bool { return s.Balances[acct]+amt <= c.Max },

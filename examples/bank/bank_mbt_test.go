@@ -13,7 +13,10 @@ import (
 
 // Coverage (model Bank: 16 states, 124 transitions):
 //	transitions: 3 tests, 131 steps cover 100% of 124 transitions
-//	boundaries: 45 tests, 81 steps cover 100% of 53 boundaries
+//	boundaries: 27 tests, 123 steps cover 100% of 84 boundaries
+//	conditions: nothing to cover (no guard conditions)
+//	invalid: 3 tests, 20 steps cover 100% of 18 values outside domains
+//	reset: 1 test, 4 steps cover 100% of 1 reset
 
 // mbtRunBank drives steps through the model and a fresh adapter, and fails the
 // test at the first step where they disagree.
@@ -23,66 +26,343 @@ func mbtRunBank(t *testing.T, init int, steps []adapters.Step) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r, err := adapters.NewRunner(m, bank.NewHTTPAdapter(t), adapters.Options{Init: init, Package: "./examples/bank", Signature: 0x585b14d8acb3bfaa})
+	r, err := adapters.NewRunner(m, bank.NewHTTPAdapter(t), adapters.Options{Init: init, Package: "./examples/bank", Signature: 0x67db5ea7bd30237})
 	if err != nil {
 		t.Fatal(err)
 	}
 	r.Run(t.Context(), t, steps)
 }
 
-// transitions: 50 steps.
-func TestBank_Transitions_2bb26d93(t *testing.T) {
+// boundaries: 3 steps, 1 refused, 2 unobserved.
+func TestBank_Boundaries_3718c6d3(t *testing.T) {
 	mbtRunBank(t, 0, []adapters.Step{
-		{Action: "Deposit", Args: []any{"a", 1}},  // returns 1
-		{Action: "Deposit", Args: []any{"a", 1}},  // returns 2
-		{Action: "Deposit", Args: []any{"a", 1}},  // returns 3
-		{Action: "Deposit", Args: []any{"b", 1}},  // returns 1
-		{Action: "Deposit", Args: []any{"b", 1}},  // returns 2
-		{Action: "Deposit", Args: []any{"b", 1}},  // returns 3
-		{Action: "Withdraw", Args: []any{"a", 1}}, // returns 2
-		{Action: "Deposit", Args: []any{"a", 1}},  // returns 3
-		{Action: "Withdraw", Args: []any{"a", 2}}, // returns 1
-		{Action: "Deposit", Args: []any{"a", 1}},  // returns 2
-		{Action: "Withdraw", Args: []any{"a", 1}}, // returns 1
-		{Action: "Deposit", Args: []any{"a", 2}},  // returns 3
-		{Action: "Withdraw", Args: []any{"b", 1}}, // returns 2
-		{Action: "Withdraw", Args: []any{"a", 1}}, // returns 2
-		{Action: "Deposit", Args: []any{"a", 1}},  // returns 3
-		{Action: "Withdraw", Args: []any{"a", 2}}, // returns 1
-		{Action: "Deposit", Args: []any{"a", 1}},  // returns 2
-		{Action: "Deposit", Args: []any{"b", 1}},  // returns 3
-		{Action: "Withdraw", Args: []any{"a", 2}}, // returns 0
-		{Action: "Deposit", Args: []any{"a", 1}},  // returns 1
-		{Action: "Withdraw", Args: []any{"a", 1}}, // returns 0
-		{Action: "Deposit", Args: []any{"a", 2}},  // returns 2
-		{Action: "Withdraw", Args: []any{"b", 1}}, // returns 2
-		{Action: "Withdraw", Args: []any{"a", 1}}, // returns 1
-		{Action: "Deposit", Args: []any{"a", 2}},  // returns 3
-		{Action: "Withdraw", Args: []any{"b", 1}}, // returns 1
-		{Action: "Deposit", Args: []any{"b", 2}},  // returns 3
-		{Action: "Withdraw", Args: []any{"b", 2}}, // returns 1
-		{Action: "Withdraw", Args: []any{"a", 1}}, // returns 2
-		{Action: "Deposit", Args: []any{"a", 1}},  // returns 3
-		{Action: "Withdraw", Args: []any{"a", 2}}, // returns 1
-		{Action: "Deposit", Args: []any{"a", 1}},  // returns 2
-		{Action: "Deposit", Args: []any{"b", 1}},  // returns 2
-		{Action: "Withdraw", Args: []any{"a", 2}}, // returns 0
-		{Action: "Deposit", Args: []any{"a", 1}},  // returns 1
-		{Action: "Deposit", Args: []any{"b", 1}},  // returns 3
-		{Action: "Withdraw", Args: []any{"b", 1}}, // returns 2
-		{Action: "Withdraw", Args: []any{"a", 1}}, // returns 0
-		{Action: "Deposit", Args: []any{"a", 2}},  // returns 2
-		{Action: "Withdraw", Args: []any{"b", 1}}, // returns 1
-		{Action: "Deposit", Args: []any{"b", 2}},  // returns 3
-		{Action: "Withdraw", Args: []any{"b", 2}}, // returns 1
-		{Action: "Withdraw", Args: []any{"a", 1}}, // returns 1
-		{Action: "Deposit", Args: []any{"a", 2}},  // returns 3
-		{Action: "Withdraw", Args: []any{"a", 2}}, // returns 1
-		{Action: "Deposit", Args: []any{"b", 1}},  // returns 2
-		{Action: "Withdraw", Args: []any{"b", 1}}, // returns 1
-		{Action: "Deposit", Args: []any{"b", 2}},  // returns 3
-		{Action: "Withdraw", Args: []any{"b", 2}}, // returns 1
-		{Action: "Withdraw", Args: []any{"a", 1}}, // returns 0
+		{Action: "Deposit", Args: []any{"b", 2}, NoView: true},        // returns 2
+		{Action: "Deposit", Args: []any{"a", 2}, NoView: true},        // returns 2
+		{Action: "Transfer", Args: []any{"b", "a", 2}, Refused: true}, // refused right after Deposit
+	})
+}
+
+// boundaries: 3 steps, 1 refused, 2 unobserved.
+func TestBank_Boundaries_4ec496fb(t *testing.T) {
+	mbtRunBank(t, 0, []adapters.Step{
+		{Action: "Deposit", Args: []any{"b", 2}, NoView: true}, // returns 2
+		{Action: "Transfer", Args: []any{"b", "a", 2}, NoView: true},
+		{Action: "Deposit", Args: []any{"a", 2}, Refused: true}, // refused right after Transfer
+	})
+}
+
+// boundaries: 3 steps, 1 refused, 2 unobserved.
+func TestBank_Boundaries_78df0601(t *testing.T) {
+	mbtRunBank(t, 0, []adapters.Step{
+		{Action: "Deposit", Args: []any{"a", 2}, NoView: true},        // returns 2
+		{Action: "Deposit", Args: []any{"b", 2}, NoView: true},        // returns 2
+		{Action: "Transfer", Args: []any{"a", "b", 2}, Refused: true}, // refused right after Deposit
+	})
+}
+
+// boundaries: 3 steps, 1 refused, 2 unobserved.
+func TestBank_Boundaries_db2a1cf5(t *testing.T) {
+	mbtRunBank(t, 0, []adapters.Step{
+		{Action: "Deposit", Args: []any{"a", 2}, NoView: true}, // returns 2
+		{Action: "Transfer", Args: []any{"a", "b", 2}, NoView: true},
+		{Action: "Deposit", Args: []any{"b", 2}, Refused: true}, // refused right after Transfer
+	})
+}
+
+// invalid: 4 steps, 4 refused.
+func TestBank_Invalid_6115c97b(t *testing.T) {
+	mbtRunBank(t, 0, []adapters.Step{
+		{Action: "Deposit", Args: []any{"", 1}, Refused: true},        // "" is outside the domain of acct
+		{Action: "Deposit", Args: []any{"unknown", 1}, Refused: true}, // "unknown" is outside the domain of acct
+		{Action: "Deposit", Args: []any{"a", 0}, Refused: true},       // 0 is outside the domain of amt
+		{Action: "Deposit", Args: []any{"a", -1}, Refused: true},      // -1 is outside the domain of amt
+	})
+}
+
+// boundaries: 4 steps, 3 refused, 1 unobserved.
+func TestBank_Boundaries_41564fba(t *testing.T) {
+	mbtRunBank(t, 0, []adapters.Step{
+		{Action: "Deposit", Args: []any{"b", 2}, NoView: true},  // returns 2
+		{Action: "Deposit", Args: []any{"b", 2}, Refused: true}, // refused right after Deposit
+		{Action: "Deposit", Args: []any{"b", 2}, Refused: true},
+		{Action: "Deposit", Args: []any{"b", 2}, Refused: true}, // Deposit("a", 2) is enabled here
+	})
+}
+
+// boundaries: 4 steps, 2 refused, 2 unobserved.
+func TestBank_Boundaries_460ee9dc(t *testing.T) {
+	mbtRunBank(t, 0, []adapters.Step{
+		{Action: "Deposit", Args: []any{"b", 2}, NoView: true},        // returns 2
+		{Action: "Withdraw", Args: []any{"b", 1}, NoView: true},       // returns 1
+		{Action: "Withdraw", Args: []any{"b", 2}, Refused: true},      // refused right after Withdraw
+		{Action: "Transfer", Args: []any{"b", "a", 2}, Refused: true}, // refused right after Withdraw
+	})
+}
+
+// boundaries: 4 steps, 1 refused, 3 unobserved.
+func TestBank_Boundaries_75ff6d4c(t *testing.T) {
+	mbtRunBank(t, 0, []adapters.Step{
+		{Action: "Deposit", Args: []any{"a", 1}, NoView: true}, // returns 1
+		{Action: "Deposit", Args: []any{"b", 2}, NoView: true}, // returns 2
+		{Action: "Transfer", Args: []any{"b", "a", 2}, NoView: true},
+		{Action: "Deposit", Args: []any{"a", 1}, Refused: true}, // refused right after Transfer
+	})
+}
+
+// boundaries: 4 steps, 2 refused, 2 unobserved.
+func TestBank_Boundaries_7c3fc7da(t *testing.T) {
+	mbtRunBank(t, 0, []adapters.Step{
+		{Action: "Deposit", Args: []any{"a", 2}, NoView: true}, // returns 2
+		{Action: "Transfer", Args: []any{"a", "b", 1}, NoView: true},
+		{Action: "Withdraw", Args: []any{"a", 2}, Refused: true},      // refused right after Transfer
+		{Action: "Transfer", Args: []any{"a", "b", 2}, Refused: true}, // refused right after Transfer
+	})
+}
+
+// boundaries: 4 steps, 2 refused, 2 unobserved.
+func TestBank_Boundaries_8a8541b5(t *testing.T) {
+	mbtRunBank(t, 0, []adapters.Step{
+		{Action: "Deposit", Args: []any{"a", 2}, NoView: true},        // returns 2
+		{Action: "Withdraw", Args: []any{"a", 1}, NoView: true},       // returns 1
+		{Action: "Withdraw", Args: []any{"a", 2}, Refused: true},      // refused right after Withdraw
+		{Action: "Transfer", Args: []any{"a", "b", 2}, Refused: true}, // refused right after Withdraw
+	})
+}
+
+// boundaries: 4 steps, 1 refused, 3 unobserved.
+func TestBank_Boundaries_b7ac76e1(t *testing.T) {
+	mbtRunBank(t, 0, []adapters.Step{
+		{Action: "Deposit", Args: []any{"a", 1}, NoView: true},               // returns 1
+		{Action: "Deposit", Args: []any{"b", 2}, NoView: true},               // returns 2
+		{Action: "ConcurrentTransfers", Args: []any{"a", "b"}, NoView: true}, // returns 1
+		{Action: "Deposit", Args: []any{"b", 1}, Refused: true},              // refused right after ConcurrentTransfers
+	})
+}
+
+// boundaries: 4 steps, 2 refused, 2 unobserved.
+func TestBank_Boundaries_cb21d3d8(t *testing.T) {
+	mbtRunBank(t, 0, []adapters.Step{
+		{Action: "Deposit", Args: []any{"b", 2}, NoView: true}, // returns 2
+		{Action: "Transfer", Args: []any{"b", "a", 1}, NoView: true},
+		{Action: "Withdraw", Args: []any{"b", 2}, Refused: true},      // refused right after Transfer
+		{Action: "Transfer", Args: []any{"b", "a", 2}, Refused: true}, // refused right after Transfer
+	})
+}
+
+// boundaries: 4 steps, 1 refused, 3 unobserved.
+func TestBank_Boundaries_cfd86cf2(t *testing.T) {
+	mbtRunBank(t, 0, []adapters.Step{
+		{Action: "Deposit", Args: []any{"a", 1}, NoView: true}, // returns 1
+		{Action: "Deposit", Args: []any{"b", 2}, NoView: true}, // returns 2
+		{Action: "Transfer", Args: []any{"a", "b", 1}, NoView: true},
+		{Action: "Deposit", Args: []any{"b", 1}, Refused: true}, // refused right after Transfer
+	})
+}
+
+// boundaries: 4 steps, 1 refused, 3 unobserved.
+func TestBank_Boundaries_fa0e543a(t *testing.T) {
+	mbtRunBank(t, 0, []adapters.Step{
+		{Action: "Deposit", Args: []any{"a", 1}, NoView: true},               // returns 1
+		{Action: "Deposit", Args: []any{"b", 2}, NoView: true},               // returns 2
+		{Action: "ConcurrentTransfers", Args: []any{"b", "a"}, NoView: true}, // returns 2
+		{Action: "Deposit", Args: []any{"a", 1}, Refused: true},              // refused right after ConcurrentTransfers
+	})
+}
+
+// reset: 4 steps, 2 unobserved.
+func TestBank_Reset_7bcb7391(t *testing.T) {
+	mbtRunBank(t, 0, []adapters.Step{
+		{Action: "Deposit", Args: []any{"a", 1}, NoView: true}, // returns 1
+		{Action: "Deposit", Args: []any{"b", 1}, NoView: true}, // returns 1
+		{Action: "Reset"},                        // back to the initial state
+		{Action: "Deposit", Args: []any{"a", 1}}, // returns 1
+	})
+}
+
+// boundaries: 5 steps, 3 refused, 2 unobserved.
+func TestBank_Boundaries_32a8a5db(t *testing.T) {
+	mbtRunBank(t, 0, []adapters.Step{
+		{Action: "Deposit", Args: []any{"b", 1}, NoView: true},                // returns 1
+		{Action: "ConcurrentTransfers", Args: []any{"b", "a"}, NoView: true},  // returns 1
+		{Action: "Withdraw", Args: []any{"b", 1}, Refused: true},              // refused right after ConcurrentTransfers
+		{Action: "Transfer", Args: []any{"b", "a", 1}, Refused: true},         // refused right after ConcurrentTransfers
+		{Action: "ConcurrentTransfers", Args: []any{"b", "a"}, Refused: true}, // refused right after ConcurrentTransfers
+	})
+}
+
+// boundaries: 5 steps, 3 refused, 2 unobserved.
+func TestBank_Boundaries_3cf25f4d(t *testing.T) {
+	mbtRunBank(t, 0, []adapters.Step{
+		{Action: "Deposit", Args: []any{"a", 1}, NoView: true},  // returns 1
+		{Action: "Deposit", Args: []any{"a", 2}, NoView: true},  // returns 3
+		{Action: "Deposit", Args: []any{"a", 1}, Refused: true}, // refused right after Deposit
+		{Action: "Deposit", Args: []any{"a", 1}, Refused: true},
+		{Action: "Deposit", Args: []any{"a", 1}, Refused: true}, // Deposit("b", 1) is enabled here
+	})
+}
+
+// boundaries: 5 steps, 3 refused, 2 unobserved.
+func TestBank_Boundaries_429fe9ec(t *testing.T) {
+	mbtRunBank(t, 0, []adapters.Step{
+		{Action: "Deposit", Args: []any{"b", 1}, NoView: true},                // returns 1
+		{Action: "Withdraw", Args: []any{"b", 1}, NoView: true},               // returns 0
+		{Action: "Withdraw", Args: []any{"b", 1}, Refused: true},              // refused right after Withdraw
+		{Action: "Transfer", Args: []any{"b", "a", 1}, Refused: true},         // refused right after Withdraw
+		{Action: "ConcurrentTransfers", Args: []any{"b", "a"}, Refused: true}, // refused right after Withdraw
+	})
+}
+
+// boundaries: 5 steps, 3 refused, 2 unobserved.
+func TestBank_Boundaries_5de2f160(t *testing.T) {
+	mbtRunBank(t, 0, []adapters.Step{
+		{Action: "Deposit", Args: []any{"b", 1}, NoView: true},  // returns 1
+		{Action: "Deposit", Args: []any{"b", 2}, NoView: true},  // returns 3
+		{Action: "Deposit", Args: []any{"b", 1}, Refused: true}, // refused right after Deposit
+		{Action: "Deposit", Args: []any{"b", 1}, Refused: true},
+		{Action: "Deposit", Args: []any{"b", 1}, Refused: true}, // Deposit("a", 1) is enabled here
+	})
+}
+
+// boundaries: 5 steps, 3 refused, 2 unobserved.
+func TestBank_Boundaries_5f34f781(t *testing.T) {
+	mbtRunBank(t, 0, []adapters.Step{
+		{Action: "Deposit", Args: []any{"b", 2}, NoView: true},               // returns 2
+		{Action: "ConcurrentTransfers", Args: []any{"b", "a"}, NoView: true}, // returns 2
+		{Action: "Deposit", Args: []any{"a", 2}, Refused: true},              // refused right after ConcurrentTransfers
+		{Action: "Withdraw", Args: []any{"b", 2}, Refused: true},             // refused right after ConcurrentTransfers
+		{Action: "Transfer", Args: []any{"b", "a", 2}, Refused: true},        // refused right after ConcurrentTransfers
+	})
+}
+
+// boundaries: 5 steps, 3 refused, 2 unobserved.
+func TestBank_Boundaries_6fa7548e(t *testing.T) {
+	mbtRunBank(t, 0, []adapters.Step{
+		{Action: "Deposit", Args: []any{"b", 1}, NoView: true}, // returns 1
+		{Action: "Transfer", Args: []any{"b", "a", 1}, NoView: true},
+		{Action: "Withdraw", Args: []any{"b", 1}, Refused: true},              // refused right after Transfer
+		{Action: "Transfer", Args: []any{"b", "a", 1}, Refused: true},         // refused right after Transfer
+		{Action: "ConcurrentTransfers", Args: []any{"b", "a"}, Refused: true}, // refused right after Transfer
+	})
+}
+
+// boundaries: 5 steps, 3 refused, 2 unobserved.
+func TestBank_Boundaries_8644d208(t *testing.T) {
+	mbtRunBank(t, 0, []adapters.Step{
+		{Action: "Deposit", Args: []any{"a", 2}, NoView: true},               // returns 2
+		{Action: "ConcurrentTransfers", Args: []any{"a", "b"}, NoView: true}, // returns 2
+		{Action: "Deposit", Args: []any{"b", 2}, Refused: true},              // refused right after ConcurrentTransfers
+		{Action: "Withdraw", Args: []any{"a", 2}, Refused: true},             // refused right after ConcurrentTransfers
+		{Action: "Transfer", Args: []any{"a", "b", 2}, Refused: true},        // refused right after ConcurrentTransfers
+	})
+}
+
+// boundaries: 5 steps, 2 refused, 3 unobserved.
+func TestBank_Boundaries_9d0bfa04(t *testing.T) {
+	mbtRunBank(t, 0, []adapters.Step{
+		{Action: "Deposit", Args: []any{"a", 1}, NoView: true},                // returns 1
+		{Action: "Deposit", Args: []any{"b", 1}, NoView: true},                // returns 1
+		{Action: "Deposit", Args: []any{"a", 2}, NoView: true},                // returns 3
+		{Action: "Transfer", Args: []any{"b", "a", 1}, Refused: true},         // refused right after Deposit
+		{Action: "ConcurrentTransfers", Args: []any{"b", "a"}, Refused: true}, // refused right after Deposit
+	})
+}
+
+// boundaries: 5 steps, 3 refused, 2 unobserved.
+func TestBank_Boundaries_b346101f(t *testing.T) {
+	mbtRunBank(t, 0, []adapters.Step{
+		{Action: "Deposit", Args: []any{"a", 1}, NoView: true},                // returns 1
+		{Action: "Withdraw", Args: []any{"a", 1}, NoView: true},               // returns 0
+		{Action: "Withdraw", Args: []any{"a", 1}, Refused: true},              // refused right after Withdraw
+		{Action: "Transfer", Args: []any{"a", "b", 1}, Refused: true},         // refused right after Withdraw
+		{Action: "ConcurrentTransfers", Args: []any{"a", "b"}, Refused: true}, // refused right after Withdraw
+	})
+}
+
+// boundaries: 5 steps, 3 refused, 2 unobserved.
+func TestBank_Boundaries_c15e75ef(t *testing.T) {
+	mbtRunBank(t, 0, []adapters.Step{
+		{Action: "Deposit", Args: []any{"a", 1}, NoView: true},                // returns 1
+		{Action: "ConcurrentTransfers", Args: []any{"a", "b"}, NoView: true},  // returns 1
+		{Action: "Withdraw", Args: []any{"a", 1}, Refused: true},              // refused right after ConcurrentTransfers
+		{Action: "Transfer", Args: []any{"a", "b", 1}, Refused: true},         // refused right after ConcurrentTransfers
+		{Action: "ConcurrentTransfers", Args: []any{"a", "b"}, Refused: true}, // refused right after ConcurrentTransfers
+	})
+}
+
+// boundaries: 5 steps, 2 refused, 3 unobserved.
+func TestBank_Boundaries_d8c33311(t *testing.T) {
+	mbtRunBank(t, 0, []adapters.Step{
+		{Action: "Deposit", Args: []any{"a", 1}, NoView: true},                // returns 1
+		{Action: "Deposit", Args: []any{"b", 1}, NoView: true},                // returns 1
+		{Action: "Deposit", Args: []any{"b", 2}, NoView: true},                // returns 3
+		{Action: "Transfer", Args: []any{"a", "b", 1}, Refused: true},         // refused right after Deposit
+		{Action: "ConcurrentTransfers", Args: []any{"a", "b"}, Refused: true}, // refused right after Deposit
+	})
+}
+
+// boundaries: 5 steps, 3 refused, 2 unobserved.
+func TestBank_Boundaries_e7a8b38e(t *testing.T) {
+	mbtRunBank(t, 0, []adapters.Step{
+		{Action: "Deposit", Args: []any{"a", 1}, NoView: true}, // returns 1
+		{Action: "Transfer", Args: []any{"a", "b", 1}, NoView: true},
+		{Action: "Withdraw", Args: []any{"a", 1}, Refused: true},              // refused right after Transfer
+		{Action: "Transfer", Args: []any{"a", "b", 1}, Refused: true},         // refused right after Transfer
+		{Action: "ConcurrentTransfers", Args: []any{"a", "b"}, Refused: true}, // refused right after Transfer
+	})
+}
+
+// invalid: 7 steps, 6 refused, 1 unobserved.
+func TestBank_Invalid_c79415bb(t *testing.T) {
+	mbtRunBank(t, 0, []adapters.Step{
+		{Action: "Deposit", Args: []any{"a", 1}, NoView: true},                      // returns 1
+		{Action: "Transfer", Args: []any{"a", "b", 0}, Refused: true},               // 0 is outside the domain of amt
+		{Action: "Transfer", Args: []any{"a", "b", -1}, Refused: true},              // -1 is outside the domain of amt
+		{Action: "ConcurrentTransfers", Args: []any{"", "b"}, Refused: true},        // "" is outside the domain of from
+		{Action: "ConcurrentTransfers", Args: []any{"unknown", "b"}, Refused: true}, // "unknown" is outside the domain of from
+		{Action: "ConcurrentTransfers", Args: []any{"a", ""}, Refused: true},        // "" is outside the domain of to
+		{Action: "ConcurrentTransfers", Args: []any{"a", "unknown"}, Refused: true}, // "unknown" is outside the domain of to
+	})
+}
+
+// boundaries: 7 steps, 6 refused, 1 unobserved.
+func TestBank_Boundaries_26afa4e5(t *testing.T) {
+	mbtRunBank(t, 0, []adapters.Step{
+		{Action: "Deposit", Args: []any{"a", 2}, NoView: true},  // returns 2
+		{Action: "Deposit", Args: []any{"a", 2}, Refused: true}, // refused right after Deposit
+		{Action: "Deposit", Args: []any{"a", 2}, Refused: true},
+		{Action: "Deposit", Args: []any{"a", 2}, Refused: true},       // Deposit("b", 2) is enabled here
+		{Action: "Withdraw", Args: []any{"b", 2}, Refused: true},      // Withdraw("a", 2) is enabled here
+		{Action: "Transfer", Args: []any{"a", "a", 2}, Refused: true}, // Transfer("a", "b", 2) is enabled here
+		{Action: "Transfer", Args: []any{"b", "b", 2}, Refused: true}, // Transfer("a", "b", 2) is enabled here
+	})
+}
+
+// boundaries: 8 steps, 7 refused, 1 unobserved.
+func TestBank_Boundaries_d23e991e(t *testing.T) {
+	mbtRunBank(t, 0, []adapters.Step{
+		{Action: "Deposit", Args: []any{"a", 1}, NoView: true},                // returns 1
+		{Action: "Withdraw", Args: []any{"a", 2}, Refused: true},              // Withdraw("a", 1) is enabled here
+		{Action: "Withdraw", Args: []any{"b", 1}, Refused: true},              // Withdraw("a", 1) is enabled here
+		{Action: "Transfer", Args: []any{"a", "a", 1}, Refused: true},         // Transfer("a", "b", 1) is enabled here
+		{Action: "Transfer", Args: []any{"a", "b", 2}, Refused: true},         // Transfer("a", "b", 1) is enabled here
+		{Action: "Transfer", Args: []any{"b", "b", 1}, Refused: true},         // Transfer("a", "b", 1) is enabled here
+		{Action: "ConcurrentTransfers", Args: []any{"a", "a"}, Refused: true}, // ConcurrentTransfers("a", "b") is enabled here
+		{Action: "ConcurrentTransfers", Args: []any{"b", "b"}, Refused: true}, // ConcurrentTransfers("a", "b") is enabled here
+	})
+}
+
+// invalid: 9 steps, 8 refused, 1 unobserved.
+func TestBank_Invalid_6123dff7(t *testing.T) {
+	mbtRunBank(t, 0, []adapters.Step{
+		{Action: "Deposit", Args: []any{"a", 1}, NoView: true},              // returns 1
+		{Action: "Withdraw", Args: []any{"", 1}, Refused: true},             // "" is outside the domain of acct
+		{Action: "Withdraw", Args: []any{"unknown", 1}, Refused: true},      // "unknown" is outside the domain of acct
+		{Action: "Withdraw", Args: []any{"a", 0}, Refused: true},            // 0 is outside the domain of amt
+		{Action: "Withdraw", Args: []any{"a", -1}, Refused: true},           // -1 is outside the domain of amt
+		{Action: "Transfer", Args: []any{"", "b", 1}, Refused: true},        // "" is outside the domain of from
+		{Action: "Transfer", Args: []any{"unknown", "b", 1}, Refused: true}, // "unknown" is outside the domain of from
+		{Action: "Transfer", Args: []any{"a", "", 1}, Refused: true},        // "" is outside the domain of to
+		{Action: "Transfer", Args: []any{"a", "unknown", 1}, Refused: true}, // "unknown" is outside the domain of to
 	})
 }
 
@@ -179,353 +459,58 @@ func TestBank_Transitions_370e76bb(t *testing.T) {
 	})
 }
 
-// boundaries: 1 steps, 1 refused.
-func TestBank_Boundaries_25cdd14a(t *testing.T) {
-	mbtRunBank(t, 0, []adapters.Step{
-		{Action: "Withdraw", Args: []any{"a", 1}, Refused: true},
-	})
-}
-
-// boundaries: 1 steps, 1 refused.
-func TestBank_Boundaries_63046393(t *testing.T) {
-	mbtRunBank(t, 0, []adapters.Step{
-		{Action: "Withdraw", Args: []any{"a", 2}, Refused: true},
-	})
-}
-
-// boundaries: 1 steps, 1 refused.
-func TestBank_Boundaries_587c330f(t *testing.T) {
-	mbtRunBank(t, 0, []adapters.Step{
-		{Action: "Withdraw", Args: []any{"b", 1}, Refused: true},
-	})
-}
-
-// boundaries: 1 steps, 1 refused.
-func TestBank_Boundaries_a5b31df6(t *testing.T) {
-	mbtRunBank(t, 0, []adapters.Step{
-		{Action: "Withdraw", Args: []any{"b", 2}, Refused: true},
-	})
-}
-
-// boundaries: 1 steps, 1 refused.
-func TestBank_Boundaries_abceac3c(t *testing.T) {
-	mbtRunBank(t, 0, []adapters.Step{
-		{Action: "Transfer", Args: []any{"a", "a", 1}, Refused: true},
-	})
-}
-
-// boundaries: 1 steps, 1 refused.
-func TestBank_Boundaries_a93deb11(t *testing.T) {
-	mbtRunBank(t, 0, []adapters.Step{
-		{Action: "Transfer", Args: []any{"a", "a", 2}, Refused: true},
-	})
-}
-
-// boundaries: 1 steps, 1 refused.
-func TestBank_Boundaries_7a38a765(t *testing.T) {
-	mbtRunBank(t, 0, []adapters.Step{
-		{Action: "Transfer", Args: []any{"a", "b", 1}, Refused: true},
-	})
-}
-
-// boundaries: 1 steps, 1 refused.
-func TestBank_Boundaries_57d0ec20(t *testing.T) {
-	mbtRunBank(t, 0, []adapters.Step{
-		{Action: "Transfer", Args: []any{"a", "b", 2}, Refused: true},
-	})
-}
-
-// boundaries: 1 steps, 1 refused.
-func TestBank_Boundaries_97771aef(t *testing.T) {
-	mbtRunBank(t, 0, []adapters.Step{
-		{Action: "Transfer", Args: []any{"b", "a", 1}, Refused: true},
-	})
-}
-
-// boundaries: 1 steps, 1 refused.
-func TestBank_Boundaries_3f7fb6d6(t *testing.T) {
-	mbtRunBank(t, 0, []adapters.Step{
-		{Action: "Transfer", Args: []any{"b", "a", 2}, Refused: true},
-	})
-}
-
-// boundaries: 1 steps, 1 refused.
-func TestBank_Boundaries_32b1622a(t *testing.T) {
-	mbtRunBank(t, 0, []adapters.Step{
-		{Action: "Transfer", Args: []any{"b", "b", 1}, Refused: true},
-	})
-}
-
-// boundaries: 1 steps, 1 refused.
-func TestBank_Boundaries_53c564f3(t *testing.T) {
-	mbtRunBank(t, 0, []adapters.Step{
-		{Action: "Transfer", Args: []any{"b", "b", 2}, Refused: true},
-	})
-}
-
-// boundaries: 1 steps, 1 refused.
-func TestBank_Boundaries_4d712461(t *testing.T) {
-	mbtRunBank(t, 0, []adapters.Step{
-		{Action: "ConcurrentTransfers", Args: []any{"a", "a"}, Refused: true},
-	})
-}
-
-// boundaries: 1 steps, 1 refused.
-func TestBank_Boundaries_bc4be262(t *testing.T) {
-	mbtRunBank(t, 0, []adapters.Step{
-		{Action: "ConcurrentTransfers", Args: []any{"a", "b"}, Refused: true},
-	})
-}
-
-// boundaries: 1 steps, 1 refused.
-func TestBank_Boundaries_b9a8b8b8(t *testing.T) {
-	mbtRunBank(t, 0, []adapters.Step{
-		{Action: "ConcurrentTransfers", Args: []any{"b", "a"}, Refused: true},
-	})
-}
-
-// boundaries: 1 steps, 1 refused.
-func TestBank_Boundaries_6f533f93(t *testing.T) {
-	mbtRunBank(t, 0, []adapters.Step{
-		{Action: "ConcurrentTransfers", Args: []any{"b", "b"}, Refused: true},
-	})
-}
-
-// boundaries: 2 steps.
-func TestBank_Boundaries_605dcad3(t *testing.T) {
+// transitions: 50 steps.
+func TestBank_Transitions_2bb26d93(t *testing.T) {
 	mbtRunBank(t, 0, []adapters.Step{
 		{Action: "Deposit", Args: []any{"a", 1}},  // returns 1
-		{Action: "Withdraw", Args: []any{"a", 1}}, // returns 0
-	})
-}
-
-// boundaries: 2 steps, 1 refused.
-func TestBank_Boundaries_eb4f1715(t *testing.T) {
-	mbtRunBank(t, 0, []adapters.Step{
-		{Action: "Deposit", Args: []any{"a", 1}}, // returns 1
-		{Action: "Withdraw", Args: []any{"a", 2}, Refused: true},
-	})
-}
-
-// boundaries: 2 steps, 1 refused.
-func TestBank_Boundaries_9d9ed7a9(t *testing.T) {
-	mbtRunBank(t, 0, []adapters.Step{
-		{Action: "Deposit", Args: []any{"a", 1}}, // returns 1
-		{Action: "Withdraw", Args: []any{"b", 1}, Refused: true},
-	})
-}
-
-// boundaries: 2 steps, 1 refused.
-func TestBank_Boundaries_a64690ae(t *testing.T) {
-	mbtRunBank(t, 0, []adapters.Step{
-		{Action: "Deposit", Args: []any{"a", 1}}, // returns 1
-		{Action: "Transfer", Args: []any{"a", "a", 1}, Refused: true},
-	})
-}
-
-// boundaries: 2 steps.
-func TestBank_Boundaries_cbe7db78(t *testing.T) {
-	mbtRunBank(t, 0, []adapters.Step{
-		{Action: "Deposit", Args: []any{"a", 1}}, // returns 1
-		{Action: "Transfer", Args: []any{"a", "b", 1}},
-	})
-}
-
-// boundaries: 2 steps, 1 refused.
-func TestBank_Boundaries_733942da(t *testing.T) {
-	mbtRunBank(t, 0, []adapters.Step{
-		{Action: "Deposit", Args: []any{"a", 1}}, // returns 1
-		{Action: "Transfer", Args: []any{"a", "b", 2}, Refused: true},
-	})
-}
-
-// boundaries: 2 steps, 1 refused.
-func TestBank_Boundaries_97e88514(t *testing.T) {
-	mbtRunBank(t, 0, []adapters.Step{
-		{Action: "Deposit", Args: []any{"a", 1}}, // returns 1
-		{Action: "Transfer", Args: []any{"b", "b", 1}, Refused: true},
-	})
-}
-
-// boundaries: 2 steps, 1 refused.
-func TestBank_Boundaries_5a0b5ebb(t *testing.T) {
-	mbtRunBank(t, 0, []adapters.Step{
-		{Action: "Deposit", Args: []any{"a", 1}}, // returns 1
-		{Action: "ConcurrentTransfers", Args: []any{"a", "a"}, Refused: true},
-	})
-}
-
-// boundaries: 2 steps.
-func TestBank_Boundaries_887ee3c3(t *testing.T) {
-	mbtRunBank(t, 0, []adapters.Step{
-		{Action: "Deposit", Args: []any{"a", 1}},               // returns 1
-		{Action: "ConcurrentTransfers", Args: []any{"a", "b"}}, // returns 1
-	})
-}
-
-// boundaries: 2 steps, 1 refused.
-func TestBank_Boundaries_9109dc8d(t *testing.T) {
-	mbtRunBank(t, 0, []adapters.Step{
-		{Action: "Deposit", Args: []any{"a", 1}}, // returns 1
-		{Action: "ConcurrentTransfers", Args: []any{"b", "b"}, Refused: true},
-	})
-}
-
-// boundaries: 2 steps, 1 refused.
-func TestBank_Boundaries_16253566(t *testing.T) {
-	mbtRunBank(t, 0, []adapters.Step{
-		{Action: "Deposit", Args: []any{"a", 2}}, // returns 2
-		{Action: "Deposit", Args: []any{"a", 2}, Refused: true},
-	})
-}
-
-// boundaries: 2 steps.
-func TestBank_Boundaries_73aea4f9(t *testing.T) {
-	mbtRunBank(t, 0, []adapters.Step{
-		{Action: "Deposit", Args: []any{"a", 2}},  // returns 2
-		{Action: "Withdraw", Args: []any{"a", 2}}, // returns 0
-	})
-}
-
-// boundaries: 2 steps, 1 refused.
-func TestBank_Boundaries_ae8476e7(t *testing.T) {
-	mbtRunBank(t, 0, []adapters.Step{
-		{Action: "Deposit", Args: []any{"a", 2}}, // returns 2
-		{Action: "Withdraw", Args: []any{"b", 2}, Refused: true},
-	})
-}
-
-// boundaries: 2 steps, 1 refused.
-func TestBank_Boundaries_c560fcda(t *testing.T) {
-	mbtRunBank(t, 0, []adapters.Step{
-		{Action: "Deposit", Args: []any{"a", 2}}, // returns 2
-		{Action: "Transfer", Args: []any{"a", "a", 2}, Refused: true},
-	})
-}
-
-// boundaries: 2 steps.
-func TestBank_Boundaries_dd0bd374(t *testing.T) {
-	mbtRunBank(t, 0, []adapters.Step{
-		{Action: "Deposit", Args: []any{"a", 2}}, // returns 2
-		{Action: "Transfer", Args: []any{"a", "b", 2}},
-	})
-}
-
-// boundaries: 2 steps, 1 refused.
-func TestBank_Boundaries_7126ae94(t *testing.T) {
-	mbtRunBank(t, 0, []adapters.Step{
-		{Action: "Deposit", Args: []any{"a", 2}}, // returns 2
-		{Action: "Transfer", Args: []any{"b", "b", 2}, Refused: true},
-	})
-}
-
-// boundaries: 2 steps, 1 refused.
-func TestBank_Boundaries_c91c98e7(t *testing.T) {
-	mbtRunBank(t, 0, []adapters.Step{
-		{Action: "Deposit", Args: []any{"b", 1}}, // returns 1
-		{Action: "Withdraw", Args: []any{"a", 1}, Refused: true},
-	})
-}
-
-// boundaries: 2 steps.
-func TestBank_Boundaries_c068a631(t *testing.T) {
-	mbtRunBank(t, 0, []adapters.Step{
+		{Action: "Deposit", Args: []any{"a", 1}},  // returns 2
+		{Action: "Deposit", Args: []any{"a", 1}},  // returns 3
 		{Action: "Deposit", Args: []any{"b", 1}},  // returns 1
-		{Action: "Withdraw", Args: []any{"b", 1}}, // returns 0
-	})
-}
-
-// boundaries: 2 steps.
-func TestBank_Boundaries_ba9bba2f(t *testing.T) {
-	mbtRunBank(t, 0, []adapters.Step{
-		{Action: "Deposit", Args: []any{"b", 1}}, // returns 1
-		{Action: "Transfer", Args: []any{"b", "a", 1}},
-	})
-}
-
-// boundaries: 2 steps, 1 refused.
-func TestBank_Boundaries_cd7b4119(t *testing.T) {
-	mbtRunBank(t, 0, []adapters.Step{
-		{Action: "Deposit", Args: []any{"b", 1}}, // returns 1
-		{Action: "Transfer", Args: []any{"b", "a", 2}, Refused: true},
-	})
-}
-
-// boundaries: 2 steps.
-func TestBank_Boundaries_2e3a61e8(t *testing.T) {
-	mbtRunBank(t, 0, []adapters.Step{
-		{Action: "Deposit", Args: []any{"b", 1}},               // returns 1
-		{Action: "ConcurrentTransfers", Args: []any{"b", "a"}}, // returns 1
-	})
-}
-
-// boundaries: 2 steps, 1 refused.
-func TestBank_Boundaries_49aed26a(t *testing.T) {
-	mbtRunBank(t, 0, []adapters.Step{
-		{Action: "Deposit", Args: []any{"b", 2}}, // returns 2
-		{Action: "Deposit", Args: []any{"b", 2}, Refused: true},
-	})
-}
-
-// boundaries: 2 steps.
-func TestBank_Boundaries_dc79f46b(t *testing.T) {
-	mbtRunBank(t, 0, []adapters.Step{
-		{Action: "Deposit", Args: []any{"b", 2}},  // returns 2
-		{Action: "Withdraw", Args: []any{"b", 2}}, // returns 0
-	})
-}
-
-// boundaries: 2 steps.
-func TestBank_Boundaries_b3d41887(t *testing.T) {
-	mbtRunBank(t, 0, []adapters.Step{
-		{Action: "Deposit", Args: []any{"b", 2}}, // returns 2
-		{Action: "Transfer", Args: []any{"b", "a", 2}},
-	})
-}
-
-// boundaries: 3 steps, 1 refused.
-func TestBank_Boundaries_0db62f05(t *testing.T) {
-	mbtRunBank(t, 0, []adapters.Step{
-		{Action: "Deposit", Args: []any{"a", 1}}, // returns 1
-		{Action: "Deposit", Args: []any{"a", 2}}, // returns 3
-		{Action: "Deposit", Args: []any{"a", 1}, Refused: true},
-	})
-}
-
-// boundaries: 3 steps, 1 refused.
-func TestBank_Boundaries_78df0601(t *testing.T) {
-	mbtRunBank(t, 0, []adapters.Step{
-		{Action: "Deposit", Args: []any{"a", 2}}, // returns 2
-		{Action: "Deposit", Args: []any{"b", 2}}, // returns 2
-		{Action: "Transfer", Args: []any{"a", "b", 2}, Refused: true},
-	})
-}
-
-// boundaries: 3 steps, 1 refused.
-func TestBank_Boundaries_136ff558(t *testing.T) {
-	mbtRunBank(t, 0, []adapters.Step{
-		{Action: "Deposit", Args: []any{"b", 1}}, // returns 1
-		{Action: "Deposit", Args: []any{"b", 2}}, // returns 3
-		{Action: "Deposit", Args: []any{"b", 1}, Refused: true},
-	})
-}
-
-// boundaries: 4 steps, 1 refused.
-func TestBank_Boundaries_8dd13142(t *testing.T) {
-	mbtRunBank(t, 0, []adapters.Step{
-		{Action: "Deposit", Args: []any{"a", 1}}, // returns 1
-		{Action: "Deposit", Args: []any{"b", 1}}, // returns 1
-		{Action: "Deposit", Args: []any{"b", 2}}, // returns 3
-		{Action: "Transfer", Args: []any{"a", "b", 1}, Refused: true},
-	})
-}
-
-// boundaries: 4 steps, 1 refused.
-func TestBank_Boundaries_8a6bb635(t *testing.T) {
-	mbtRunBank(t, 0, []adapters.Step{
-		{Action: "Deposit", Args: []any{"a", 1}}, // returns 1
-		{Action: "Deposit", Args: []any{"b", 1}}, // returns 1
-		{Action: "Deposit", Args: []any{"b", 2}}, // returns 3
-		{Action: "ConcurrentTransfers", Args: []any{"a", "b"}, Refused: true},
+		{Action: "Deposit", Args: []any{"b", 1}},  // returns 2
+		{Action: "Deposit", Args: []any{"b", 1}},  // returns 3
+		{Action: "Withdraw", Args: []any{"a", 1}}, // returns 2
+		{Action: "Deposit", Args: []any{"a", 1}},  // returns 3
+		{Action: "Withdraw", Args: []any{"a", 2}}, // returns 1
+		{Action: "Deposit", Args: []any{"a", 1}},  // returns 2
+		{Action: "Withdraw", Args: []any{"a", 1}}, // returns 1
+		{Action: "Deposit", Args: []any{"a", 2}},  // returns 3
+		{Action: "Withdraw", Args: []any{"b", 1}}, // returns 2
+		{Action: "Withdraw", Args: []any{"a", 1}}, // returns 2
+		{Action: "Deposit", Args: []any{"a", 1}},  // returns 3
+		{Action: "Withdraw", Args: []any{"a", 2}}, // returns 1
+		{Action: "Deposit", Args: []any{"a", 1}},  // returns 2
+		{Action: "Deposit", Args: []any{"b", 1}},  // returns 3
+		{Action: "Withdraw", Args: []any{"a", 2}}, // returns 0
+		{Action: "Deposit", Args: []any{"a", 1}},  // returns 1
+		{Action: "Withdraw", Args: []any{"a", 1}}, // returns 0
+		{Action: "Deposit", Args: []any{"a", 2}},  // returns 2
+		{Action: "Withdraw", Args: []any{"b", 1}}, // returns 2
+		{Action: "Withdraw", Args: []any{"a", 1}}, // returns 1
+		{Action: "Deposit", Args: []any{"a", 2}},  // returns 3
+		{Action: "Withdraw", Args: []any{"b", 1}}, // returns 1
+		{Action: "Deposit", Args: []any{"b", 2}},  // returns 3
+		{Action: "Withdraw", Args: []any{"b", 2}}, // returns 1
+		{Action: "Withdraw", Args: []any{"a", 1}}, // returns 2
+		{Action: "Deposit", Args: []any{"a", 1}},  // returns 3
+		{Action: "Withdraw", Args: []any{"a", 2}}, // returns 1
+		{Action: "Deposit", Args: []any{"a", 1}},  // returns 2
+		{Action: "Deposit", Args: []any{"b", 1}},  // returns 2
+		{Action: "Withdraw", Args: []any{"a", 2}}, // returns 0
+		{Action: "Deposit", Args: []any{"a", 1}},  // returns 1
+		{Action: "Deposit", Args: []any{"b", 1}},  // returns 3
+		{Action: "Withdraw", Args: []any{"b", 1}}, // returns 2
+		{Action: "Withdraw", Args: []any{"a", 1}}, // returns 0
+		{Action: "Deposit", Args: []any{"a", 2}},  // returns 2
+		{Action: "Withdraw", Args: []any{"b", 1}}, // returns 1
+		{Action: "Deposit", Args: []any{"b", 2}},  // returns 3
+		{Action: "Withdraw", Args: []any{"b", 2}}, // returns 1
+		{Action: "Withdraw", Args: []any{"a", 1}}, // returns 1
+		{Action: "Deposit", Args: []any{"a", 2}},  // returns 3
+		{Action: "Withdraw", Args: []any{"a", 2}}, // returns 1
+		{Action: "Deposit", Args: []any{"b", 1}},  // returns 2
+		{Action: "Withdraw", Args: []any{"b", 1}}, // returns 1
+		{Action: "Deposit", Args: []any{"b", 2}},  // returns 3
+		{Action: "Withdraw", Args: []any{"b", 2}}, // returns 1
+		{Action: "Withdraw", Args: []any{"a", 1}}, // returns 0
 	})
 }

@@ -3,10 +3,12 @@ package bank_test
 import (
 	"os"
 	"os/exec"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/mbtgo/mbt/examples/bank"
+	"github.com/mbtgo/mbt/examples/bank/ledger"
 )
 
 // TestPlantedBugs runs the generated suite (the TestBank_ tests of
@@ -27,6 +29,27 @@ func TestPlantedBugs(t *testing.T) {
 		{"selftransfer", "a Transfer(a, a, 1) the model refuses is accepted and credits twice"},
 		{"exactbalance", "withdrawing exactly the balance is refused although the model allows it"},
 		{"lostupdate", "two concurrent transfers lose one update"},
+		{"zerodeposit", "Deposit(a, 0): 0 is outside amt's domain (criterion invalid)"},
+		{"newaccount", `Deposit("unknown", 1): an account outside acct's domain (criterion invalid)`},
+		{"resetkeeps", "a Reset step in the middle of a test (criterion reset)"},
+		{"resetfirst", "a Reset step after a deposit to b (criterion reset)"},
+		{"negativewithdraw", "Withdraw(a, -1): outside amt's domain"},
+		{"zerotransfer", "Transfer(a, b, 0): outside amt's domain"},
+		{"transferunknown", `Transfer(a, "unknown", 1): outside to's domain`},
+		{"overlimit", "a deposit to Max+1 must be refused (boundaries)"},
+		{"fullrefused", "a deposit to exactly Max is allowed (transitions)"},
+		{"transferoverlimit", "a transfer over the destination's limit must be refused (boundaries)"},
+		{"transfershort", "a transfer of more than the balance must be refused (boundaries)"},
+		{"depositreply", "the output of Deposit"},
+		{"withdrawreply", "the output of Withdraw"},
+		{"refuseddebits", "a refused transfer must change nothing: the view after the negative step"},
+		{"stalebalances", "the view after a withdrawal"},
+		{"secondwithdraw", "two withdrawals from one account in a row (transitions)"},
+	}
+	for _, b := range ledger.AllBugs {
+		if !slices.ContainsFunc(tests, func(tt struct{ bug, reason string }) bool { return tt.bug == string(b) }) {
+			t.Errorf("planted bug %s has no case here", b)
+		}
 	}
 	for _, tt := range tests {
 		name := tt.bug

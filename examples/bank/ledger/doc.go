@@ -12,6 +12,6 @@
 //	POST /reset                                 -> {} (all balances to 0)
 //
 // The server has planted bugs, off by default and switched on at start
-// (see [Bugs]), so that the project can show that its generated tests catch
+// (see [Bug] and [AllBugs]), so that the project can show that its generated tests catch
 // each of them.
 package ledger

@@ -4,44 +4,96 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"net/http"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 )
 
-// Bugs are planted defects, each off unless set.
-type Bugs struct {
+// Bug is a planted defect: a mutant of the ledger that a good test suite
+// must catch. Each is off unless switched on.
+type Bug string
+
+// The planted defects.
+const (
 	// Overdraft lets a withdrawal take one more than the balance.
-	Overdraft bool
+	Overdraft Bug = "overdraft"
 	// SelfTransfer accepts a transfer to the same account and credits it
 	// twice.
-	SelfTransfer bool
+	SelfTransfer Bug = "selftransfer"
 	// ExactBalance refuses a withdrawal of exactly the balance.
-	ExactBalance bool
+	ExactBalance Bug = "exactbalance"
 	// LostUpdate makes transfers read balances, release the lock, and
 	// write them back later: two transfers that touch the same account at
 	// the same time lose one of the updates.
-	LostUpdate bool
+	LostUpdate Bug = "lostupdate"
+	// ZeroDeposit accepts a deposit of 0.
+	ZeroDeposit Bug = "zerodeposit"
+	// NewAccount lets a deposit to an unknown account open it.
+	NewAccount Bug = "newaccount"
+	// ResetKeeps makes reset leave the balances as they are.
+	ResetKeeps Bug = "resetkeeps"
+	// ResetFirst makes reset empty the first account only.
+	ResetFirst Bug = "resetfirst"
+	// NegativeWithdraw accepts a withdrawal of a negative amount, which
+	// adds money.
+	NegativeWithdraw Bug = "negativewithdraw"
+	// ZeroTransfer accepts a transfer of 0.
+	ZeroTransfer Bug = "zerotransfer"
+	// TransferUnknown lets a transfer to an unknown account debit the
+	// source; the money goes nowhere.
+	TransferUnknown Bug = "transferunknown"
+	// OverLimit lets a deposit take a balance one above the limit.
+	OverLimit Bug = "overlimit"
+	// FullRefused refuses a deposit that takes a balance exactly to the
+	// limit.
+	FullRefused Bug = "fullrefused"
+	// TransferOverLimit does not check the destination's limit on a
+	// transfer.
+	TransferOverLimit Bug = "transferoverlimit"
+	// TransferShort lets a transfer take one more than the source's
+	// balance.
+	TransferShort Bug = "transfershort"
+	// DepositReply answers a deposit with the balance before it.
+	DepositReply Bug = "depositreply"
+	// WithdrawReply answers a withdrawal with the amount instead of the
+	// new balance.
+	WithdrawReply Bug = "withdrawreply"
+	// RefusedDebits makes a transfer refused for the destination's limit
+	// debit the source anyway.
+	RefusedDebits Bug = "refuseddebits"
+	// StaleBalances makes GET /balances show the balances as they were
+	// before the last withdrawal.
+	StaleBalances Bug = "stalebalances"
+	// SecondWithdrawFails refuses a withdrawal from the account that the
+	// previous withdrawal was from.
+	SecondWithdrawFails Bug = "secondwithdraw"
+)
+
+// AllBugs lists every planted defect.
+var AllBugs = []Bug{
+	Overdraft, SelfTransfer, ExactBalance, LostUpdate, ZeroDeposit, NewAccount, ResetKeeps, ResetFirst,
+	NegativeWithdraw, ZeroTransfer, TransferUnknown, OverLimit, FullRefused, TransferOverLimit, TransferShort,
+	DepositReply, WithdrawReply, RefusedDebits, StaleBalances, SecondWithdrawFails,
 }
 
-// ParseBugs parses a comma-separated list of bug names: overdraft,
-// selftransfer, exactbalance, lostupdate.
+// Bugs is a set of planted defects.
+type Bugs map[Bug]bool
+
+// ParseBugs parses a comma-separated list of bug names (see [AllBugs]).
 func ParseBugs(list string) (Bugs, error) {
-	var b Bugs
+	b := Bugs{}
 	for _, name := range splitComma(list) {
-		switch name {
-		case "overdraft":
-			b.Overdraft = true
-		case "selftransfer":
-			b.SelfTransfer = true
-		case "exactbalance":
-			b.ExactBalance = true
-		case "lostupdate":
-			b.LostUpdate = true
-		default:
-			return Bugs{}, fmt.Errorf("ledger: unknown bug %q (want overdraft, selftransfer, exactbalance or lostupdate)", name)
+		if !slices.Contains(AllBugs, Bug(name)) {
+			names := make([]string, len(AllBugs))
+			for i, x := range AllBugs {
+				names[i] = string(x)
+			}
+			return nil, fmt.Errorf("ledger: unknown bug %q (want one of %s)", name, strings.Join(names, ", "))
 		}
+		b[Bug(name)] = true
 	}
 	return b, nil
 }
@@ -76,6 +128,10 @@ type Server struct {
 	mu       sync.Mutex
 	balances map[string]int
 	mux      *http.ServeMux
+	// for the planted bugs: the balances before the last withdrawal, and
+	// the account of the last withdrawal
+	before       map[string]int
+	lastWithdraw string
 }
 
 // Errors the ledger refuses operations with.
@@ -101,30 +157,61 @@ func New(opts Options) *Server {
 
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.mux.ServeHTTP(w, r) }
 
+// Reset sets every balance back to 0, as POST /reset does.
+func (s *Server) Reset() { s.reset() }
+
 func (s *Server) reset() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.before, s.lastWithdraw = nil, ""
+	switch {
+	case s.bug(ResetKeeps) && len(s.balances) > 0:
+		return
+	case s.bug(ResetFirst) && len(s.balances) > 0 && len(s.opts.Accounts) > 0:
+		s.balances[s.opts.Accounts[0]] = 0
+		return
+	}
 	clear(s.balances)
 	for _, a := range s.opts.Accounts {
 		s.balances[a] = 0
 	}
 }
 
-func (s *Server) known(acct string) bool { return slices.Contains(s.opts.Accounts, acct) }
+// bug reports whether the planted defect b is on.
+func (s *Server) bug(b Bug) bool { return s.opts.Bugs[b] }
+
+func (s *Server) known(acct string) bool {
+	if s.bug(NewAccount) {
+		if _, ok := s.balances[acct]; ok {
+			return true
+		}
+	}
+	return slices.Contains(s.opts.Accounts, acct)
+}
 
 // Deposit adds amount to acct and returns the new balance.
 func (s *Server) Deposit(acct string, amount int) (int, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	limit := s.opts.Max
+	if s.bug(OverLimit) {
+		limit++
+	}
 	switch {
-	case !s.known(acct):
+	case !s.known(acct) && !s.bug(NewAccount):
 		return 0, ErrUnknownAccount
-	case amount <= 0:
+	case amount < 0, amount == 0 && !s.bug(ZeroDeposit):
 		return 0, ErrBadAmount
-	case s.balances[acct]+amount > s.opts.Max:
+	case s.balances[acct]+amount > limit:
+		return 0, ErrOverLimit
+	case s.bug(FullRefused) && s.balances[acct]+amount == s.opts.Max:
 		return 0, ErrOverLimit
 	}
+	old := s.balances[acct]
 	s.balances[acct] += amount
+	if s.bug(DepositReply) {
+		return old, nil
+	}
 	return s.balances[acct], nil
 }
 
@@ -136,36 +223,55 @@ func (s *Server) Withdraw(acct string, amount int) (int, error) {
 	switch {
 	case !s.known(acct):
 		return 0, ErrUnknownAccount
-	case amount <= 0:
+	case amount == 0, amount < 0 && !s.bug(NegativeWithdraw):
 		return 0, ErrBadAmount
-	case s.opts.Bugs.ExactBalance && amount == bal:
+	case s.bug(ExactBalance) && amount == bal:
 		return 0, ErrInsufficient
-	case s.opts.Bugs.Overdraft && bal+1 < amount, !s.opts.Bugs.Overdraft && bal < amount:
+	case s.bug(Overdraft) && bal+1 < amount, !s.bug(Overdraft) && bal < amount:
+		return 0, ErrInsufficient
+	case s.bug(SecondWithdrawFails) && s.lastWithdraw == acct:
 		return 0, ErrInsufficient
 	}
+	s.before = maps.Clone(s.balances)
+	s.lastWithdraw = acct
 	s.balances[acct] -= amount
+	if s.bug(WithdrawReply) {
+		return amount, nil
+	}
 	return s.balances[acct], nil
 }
 
 // Transfer moves amount from one account to another.
 func (s *Server) Transfer(from, to string, amount int) error {
 	s.mu.Lock()
+	short := 0
+	if s.bug(TransferShort) {
+		short = 1
+	}
 	switch {
-	case !s.known(from) || !s.known(to):
+	case !s.known(from) || (!s.known(to) && !s.bug(TransferUnknown)):
 		s.mu.Unlock()
 		return ErrUnknownAccount
-	case amount <= 0:
+	case amount < 0, amount == 0 && !s.bug(ZeroTransfer):
 		s.mu.Unlock()
 		return ErrBadAmount
-	case from == to && !s.opts.Bugs.SelfTransfer:
+	case from == to && !s.bug(SelfTransfer):
 		s.mu.Unlock()
 		return ErrSameAccount
-	case s.balances[from] < amount:
+	case s.balances[from]+short < amount:
 		s.mu.Unlock()
 		return ErrInsufficient
-	case from != to && s.balances[to]+amount > s.opts.Max:
+	case from != to && s.balances[to]+amount > s.opts.Max && !s.bug(TransferOverLimit):
+		if s.bug(RefusedDebits) {
+			s.balances[from] -= amount
+		}
 		s.mu.Unlock()
 		return ErrOverLimit
+	}
+	if !s.known(to) { // only with the TransferUnknown bug
+		s.balances[from] -= amount
+		s.mu.Unlock()
+		return nil
 	}
 	if from == to { // only with the SelfTransfer bug
 		s.balances[to] += 2 * amount
@@ -173,7 +279,7 @@ func (s *Server) Transfer(from, to string, amount int) error {
 		s.mu.Unlock()
 		return nil
 	}
-	if !s.opts.Bugs.LostUpdate {
+	if !s.bug(LostUpdate) {
 		s.balances[from] -= amount
 		s.balances[to] += amount
 		s.mu.Unlock()
@@ -194,11 +300,10 @@ func (s *Server) Transfer(from, to string, amount int) error {
 func (s *Server) Balances() map[string]int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	out := make(map[string]int, len(s.balances))
-	for k, v := range s.balances {
-		out[k] = v
+	if s.bug(StaleBalances) && s.before != nil {
+		return maps.Clone(s.before)
 	}
-	return out
+	return maps.Clone(s.balances)
 }
 
 // Request is the JSON body of deposit, withdraw and transfer.

@@ -94,7 +94,8 @@ type checker[S any] struct {
 	m       *model.Model[S]
 	newImpl func(TB) any
 	opts    CheckOptions
-	runs    int // executions so far, for the shrink budget
+	runs    int      // executions so far, for the shrink budget
+	env     []string // the adapter's RerunEnv
 }
 
 func (c *checker[S]) defaults() {
@@ -227,6 +228,9 @@ func (c *checker[S]) exec(steps []Step) (f *Failure, err error) {
 		}
 	}()
 	impl := c.newImpl(tb)
+	if e, ok := impl.(RerunEnver); ok {
+		c.env = e.RerunEnv()
+	}
 	r, err := NewRunner(c.m, impl, c.opts.Options)
 	if err != nil {
 		return nil, err
@@ -316,7 +320,7 @@ func (c *checker[S]) fail(what string, steps []Step, f *Failure) {
 	b.WriteString(":\n")
 	f.Rerun = ""
 	b.WriteString(f.Error())
-	fmt.Fprintf(&b, "\nrerun: %s -mbt.seed=%d", rerun(c.t.Name(), c.opts.Options.Package), c.opts.Seed)
+	fmt.Fprintf(&b, "\nrerun: %s%s -mbt.seed=%d", envPrefix(c.env), rerun(c.t.Name(), c.opts.Options.Package), c.opts.Seed)
 	if path, err := c.save(steps); err != nil {
 		fmt.Fprintf(&b, "\nthe walk was not saved: %v", err)
 	} else if path != "" {

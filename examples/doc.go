@@ -19,6 +19,10 @@
 //     broker with leases on a logical clock, implemented in Go and in
 //     Python and driven through the subprocess protocol; both pass the same
 //     generated tests.
+//   - [github.com/mbtgo/mbt/examples/reservations]: a reservation service
+//     that names reservations with random UUIDs; the model uses references
+//     (r1, r2, ...) that the runner maps to the service's ids, and bounds
+//     itself with a constraint, not a guard.
 //   - [github.com/mbtgo/mbt/examples/counters]: independent counters, the
 //     explorer's benchmark.
 //

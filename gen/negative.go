@@ -163,6 +163,7 @@ func (sel *selector[S]) negatives() []Test {
 	}
 	var tests []Test
 	for _, a := range list {
+		a.steps = mergeSteps(a.steps)
 		for _, crit := range []Criterion{Invalid, Conditions, Boundaries} {
 			var steps []negStep
 			for _, n := range a.steps {
@@ -178,6 +179,28 @@ func (sel *selector[S]) negatives() []Test {
 		}
 	}
 	return tests
+}
+
+// mergeSteps keeps one of each negative step, the first, with the notes
+// of the others: one step covers several items.
+func mergeSteps(steps []negStep) []negStep {
+	var out []negStep
+	at := map[string]int{}
+	for _, n := range steps {
+		k := fmt.Sprintf("%d %d %#v", n.id, n.act, n.args)
+		if i, ok := at[k]; ok {
+			if n.note != "" && !strings.Contains(out[i].note, n.note) {
+				if out[i].note != "" {
+					out[i].note += "; "
+				}
+				out[i].note += n.note
+			}
+			continue
+		}
+		at[k] = len(out)
+		out = append(out, n)
+	}
+	return out
 }
 
 // invalidStep is the negative step of action a with the arguments of

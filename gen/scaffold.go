@@ -52,14 +52,18 @@ func Scaffold(m model.Machine, f ScaffoldFile) ([]byte, error) {
 	p("func (a *%s) Reset(ctx context.Context) error {\n\treturn adapters.ErrNotImplemented\n}\n\n", f.Type)
 	p("// View observes the implementation as the model's view sees it.\n")
 	p("func (a *%s) View(ctx context.Context) (%s, error) {\n\tvar v %s\n\treturn v, adapters.ErrNotImplemented\n}\n", f.Type, viewType, viewType)
+	outs := outputTypes(m)
+	refType := reflect.TypeFor[model.Ref]()
 	for _, a := range m.Actions() {
 		var params []string
+		refParams := false
 		for _, prm := range a.Params {
 			t := reflect.TypeFor[any]()
 			if len(prm.Values) > 0 && prm.Values[0] != nil {
 				t = reflect.TypeOf(prm.Values[0])
 			}
 			params = append(params, fmt.Sprintf("%s %s", safeIdent(prm.Name), im.typeExpr(t)))
+			refParams = refParams || t == refType
 		}
 		sig := "ctx context.Context"
 		if len(params) > 0 {
@@ -70,9 +74,22 @@ func Scaffold(m model.Machine, f ScaffoldFile) ([]byte, error) {
 			p(" (declared at %s:%d)", comment(shortFile(a.Pos.File)), a.Pos.Line)
 		}
 		p(".\n")
-		if a.HasOutput {
+		if refParams {
+			p("// A model.Ref argument holds the implementation's own name for the thing\n")
+			p("// (its id): the runner maps the model's references to those names.\n")
+		}
+		out := outs[a.Name]
+		switch {
+		case a.HasOutput && out == refType:
+			p("// Return the implementation's own name (id) of what the step creates, as a\n")
+			p("// model.Ref; the runner maps it to the model's reference.\n")
+			fallthrough
+		case a.HasOutput && out != nil:
+			p("func (a *%s) %s(%s) (%s, error) {\n\tvar out %s\n\treturn out, adapters.ErrNotImplemented\n}\n",
+				f.Type, a.Name, sig, im.typeExpr(out), im.typeExpr(out))
+		case a.HasOutput:
 			p("func (a *%s) %s(%s) (any, error) {\n\treturn nil, adapters.ErrNotImplemented\n}\n", f.Type, a.Name, sig)
-		} else {
+		default:
 			p("func (a *%s) %s(%s) error {\n\treturn adapters.ErrNotImplemented\n}\n", f.Type, a.Name, sig)
 		}
 	}
@@ -88,6 +105,40 @@ func Scaffold(m model.Machine, f ScaffoldFile) ([]byte, error) {
 		return nil, fmt.Errorf("gen: scaffold does not format: %v\n%s", err, out.Bytes())
 	}
 	return src, nil
+}
+
+// outputTypes returns the Go type of each action's output, from the first
+// reachable step that has one (breadth-first, within a few thousand
+// states); actions whose outputs are never seen, or are errors, are left
+// out.
+func outputTypes(m model.Machine) map[string]reflect.Type {
+	out := map[string]reflect.Type{}
+	want := 0
+	for _, a := range m.Actions() {
+		if a.HasOutput {
+			want++
+		}
+	}
+	seen := map[uint64]bool{}
+	queue := m.InitStates()
+	for _, s := range queue {
+		seen[m.Fingerprint(s)] = true
+	}
+	errType := reflect.TypeFor[error]()
+	for i := 0; i < len(queue) && i < 5000 && len(out) < want; i++ {
+		for _, tr := range m.Successors(queue[i]) {
+			if o := tr.Step.Output; o != nil {
+				if t := reflect.TypeOf(o); out[tr.Step.Action] == nil && !t.Implements(errType) {
+					out[tr.Step.Action] = t
+				}
+			}
+			if fp := m.Fingerprint(tr.Next); !seen[fp] {
+				seen[fp] = true
+				queue = append(queue, tr.Next)
+			}
+		}
+	}
+	return out
 }
 
 // typeExpr renders a type, qualifying named types by their package.

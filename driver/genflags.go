@@ -14,7 +14,7 @@ import (
 )
 
 // DefaultCriteria are the selection criteria of mbt gen without -criteria.
-const DefaultCriteria = "transitions,boundaries"
+const DefaultCriteria = "transitions,boundaries,conditions,invalid,reset"
 
 // GenFlags are the flags of `mbt gen`. The mbt command parses and checks
 // them with the same definitions as the driver, resolves -adapter and -o
@@ -32,8 +32,10 @@ type GenFlags struct {
 	// Criteria is the comma-separated list of selection criteria
 	// (gen.ParseCriteria).
 	Criteria string
-	// MaxSteps, Seed, Walks and WalkSteps are the options of gen.Select;
-	// 0 means its default.
+	// TestSteps, MaxTests, MaxSteps, Seed, Walks and WalkSteps are the
+	// options of gen.Select; 0 means its default.
+	TestSteps int
+	MaxTests  int
 	MaxSteps  int
 	Seed      int64
 	Walks     int
@@ -69,8 +71,10 @@ func (f *GenFlags) Define(fs *flag.FlagSet) {
 	fs.StringVar(&f.Model, "model", f.Model, "generate tests for the model function `name` (needed when the package has several)")
 	fs.Var((*setFlag)(&f.Set), "set", "set the constant (`Name=Value`) of the model's config; repeatable")
 	fs.StringVar(&f.Adapter, "adapter", f.Adapter, "the adapter constructor: `Func` in the model's package, or importpath.Func; a func(t T) returning the adapter, where T accepts a *testing.T")
-	fs.StringVar(&f.Criteria, "criteria", f.Criteria, "comma-separated selection `criteria`: states, transitions, actions, pairs, boundaries, counterexamples, random")
-	fs.IntVar(&f.MaxSteps, "max-steps", f.MaxSteps, "longest test a tour makes before it starts a new one (0: 50, or 4 times the depth of the state graph)")
+	fs.StringVar(&f.Criteria, "criteria", f.Criteria, "comma-separated selection `criteria`: states, transitions, actions, pairs, boundaries, conditions, invalid, reset, counterexamples, random")
+	fs.IntVar(&f.MaxTests, "max-tests", f.MaxTests, "at most this many `tests`, chosen by what they add to the coverage (0: 400; -1: no limit)")
+	fs.IntVar(&f.MaxSteps, "max-steps", f.MaxSteps, "at most this many `steps` in all the tests together, chosen by what they add to the coverage (0: no limit)")
+	fs.IntVar(&f.TestSteps, "test-steps", f.TestSteps, "longest test a tour makes before it starts a new one (0: 50, or 4 times the depth of the state graph)")
 	fs.Int64Var(&f.Seed, "seed", f.Seed, "seed of the random criterion's walks (0: 1)")
 	fs.IntVar(&f.Walks, "walks", f.Walks, "number of walks of the random criterion (0: 10)")
 	fs.IntVar(&f.WalkSteps, "walk-steps", f.WalkSteps, "length of each walk of the random criterion (0: 20)")
@@ -91,9 +95,12 @@ func (f *GenFlags) Options() (gen.Options, error) {
 		return gen.Options{}, fmt.Errorf("-criteria: %w", err)
 	}
 	if err := checkNonNegative(
-		intFlag{"max-steps", int64(f.MaxSteps)}, intFlag{"walks", int64(f.Walks)}, intFlag{"walk-steps", int64(f.WalkSteps)},
+		intFlag{"max-steps", int64(f.MaxSteps)}, intFlag{"test-steps", int64(f.TestSteps)}, intFlag{"walks", int64(f.Walks)}, intFlag{"walk-steps", int64(f.WalkSteps)},
 	); err != nil {
 		return gen.Options{}, err
+	}
+	if f.MaxTests < -1 {
+		return gen.Options{}, errors.New("-max-tests: want a number of tests, or -1 for no limit")
 	}
 	if err := checkSets(f.Set); err != nil {
 		return gen.Options{}, err
@@ -118,7 +125,8 @@ func (f *GenFlags) Options() (gen.Options, error) {
 	case f.Trace != "" && f.Criteria != DefaultCriteria:
 		return gen.Options{}, errors.New("-trace and -criteria do not go together: -trace writes the trace's steps as the one test, instead of selecting tests")
 	}
-	return gen.Options{Criteria: crit, MaxSteps: f.MaxSteps, Seed: f.Seed, Walks: f.Walks, WalkSteps: f.WalkSteps}, nil
+	return gen.Options{Criteria: crit, TestSteps: f.TestSteps, MaxTests: f.MaxTests, MaxSteps: f.MaxSteps,
+		Seed: f.Seed, Walks: f.Walks, WalkSteps: f.WalkSteps}, nil
 }
 
 // Args renders the flags that differ from their defaults as command-line
@@ -141,7 +149,8 @@ func (f *GenFlags) Args() []string {
 		name string
 		v    int64
 	}{
-		{"max-steps", int64(f.MaxSteps)}, {"seed", f.Seed}, {"walks", int64(f.Walks)}, {"walk-steps", int64(f.WalkSteps)},
+		{"max-tests", int64(f.MaxTests)}, {"max-steps", int64(f.MaxSteps)}, {"test-steps", int64(f.TestSteps)},
+		{"seed", f.Seed}, {"walks", int64(f.Walks)}, {"walk-steps", int64(f.WalkSteps)},
 	} {
 		if c.v != 0 {
 			add(c.name, strconv.FormatInt(c.v, 10))

@@ -189,6 +189,9 @@ func mergeSteps(steps []negStep) []negStep {
 	for _, n := range steps {
 		k := fmt.Sprintf("%d %d %#v", n.id, n.act, n.args)
 		if i, ok := at[k]; ok {
+			if rank[n.crit] < rank[out[i].crit] {
+				out[i].crit = n.crit // the most specific criterion names the test
+			}
 			if n.note != "" && !strings.Contains(out[i].note, n.note) {
 				if out[i].note != "" {
 					out[i].note += "; "

@@ -109,9 +109,9 @@ type Options struct {
 	// MaxSteps the budget of steps in all tests together (0: no limit).
 	// Tests are chosen by what they add: each next test is the one that
 	// covers the most of what is not yet covered per step, counting a
-	// negative step, a condition, a value outside a domain or a reset
-	// twice as much as a transition, until everything is covered or the
-	// budget is spent. Reports say what was left out.
+	// negative step, a condition or a value outside a domain eight times
+	// as much as a transition and a reset sixteen times, until everything
+	// is covered or the budget is spent. Reports say what was left out.
 	MaxTests, MaxSteps int
 	// Seed, Walks and WalkSteps shape the Random criterion (defaults 1, 10
 	// and 20).

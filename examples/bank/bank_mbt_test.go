@@ -13,7 +13,7 @@ import (
 
 // Coverage (model Bank: 16 states, 124 transitions):
 //	transitions: 3 tests, 131 steps cover 100% of 124 transitions
-//	boundaries: 27 tests, 123 steps cover 100% of 84 boundaries
+//	boundaries: 27 tests, 115 steps cover 100% of 84 boundaries
 //	conditions: nothing to cover (no guard conditions)
 //	invalid: 3 tests, 20 steps cover 100% of 18 values outside domains
 //	reset: 1 test, 4 steps cover 100% of 1 reset
@@ -31,6 +31,32 @@ func mbtRunBank(t *testing.T, init int, steps []adapters.Step) {
 		t.Fatal(err)
 	}
 	r.Run(t.Context(), t, steps)
+}
+
+// boundaries: 2 steps, 1 refused, 1 unobserved.
+func TestBank_Boundaries_49aed26a(t *testing.T) {
+	mbtRunBank(t, 0, []adapters.Step{
+		{Action: "Deposit", Args: []any{"b", 2}, NoView: true},  // returns 2
+		{Action: "Deposit", Args: []any{"b", 2}, Refused: true}, // refused right after Deposit; Deposit("a", 2) is enabled here
+	})
+}
+
+// boundaries: 3 steps, 1 refused, 2 unobserved.
+func TestBank_Boundaries_0db62f05(t *testing.T) {
+	mbtRunBank(t, 0, []adapters.Step{
+		{Action: "Deposit", Args: []any{"a", 1}, NoView: true},  // returns 1
+		{Action: "Deposit", Args: []any{"a", 2}, NoView: true},  // returns 3
+		{Action: "Deposit", Args: []any{"a", 1}, Refused: true}, // refused right after Deposit; Deposit("b", 1) is enabled here
+	})
+}
+
+// boundaries: 3 steps, 1 refused, 2 unobserved.
+func TestBank_Boundaries_136ff558(t *testing.T) {
+	mbtRunBank(t, 0, []adapters.Step{
+		{Action: "Deposit", Args: []any{"b", 1}, NoView: true},  // returns 1
+		{Action: "Deposit", Args: []any{"b", 2}, NoView: true},  // returns 3
+		{Action: "Deposit", Args: []any{"b", 1}, Refused: true}, // refused right after Deposit; Deposit("a", 1) is enabled here
+	})
 }
 
 // boundaries: 3 steps, 1 refused, 2 unobserved.
@@ -76,16 +102,6 @@ func TestBank_Invalid_6115c97b(t *testing.T) {
 		{Action: "Deposit", Args: []any{"unknown", 1}, Refused: true}, // "unknown" is outside the domain of acct
 		{Action: "Deposit", Args: []any{"a", 0}, Refused: true},       // 0 is outside the domain of amt
 		{Action: "Deposit", Args: []any{"a", -1}, Refused: true},      // -1 is outside the domain of amt
-	})
-}
-
-// boundaries: 4 steps, 3 refused, 1 unobserved.
-func TestBank_Boundaries_41564fba(t *testing.T) {
-	mbtRunBank(t, 0, []adapters.Step{
-		{Action: "Deposit", Args: []any{"b", 2}, NoView: true},  // returns 2
-		{Action: "Deposit", Args: []any{"b", 2}, Refused: true}, // refused right after Deposit
-		{Action: "Deposit", Args: []any{"b", 2}, Refused: true},
-		{Action: "Deposit", Args: []any{"b", 2}, Refused: true}, // Deposit("a", 2) is enabled here
 	})
 }
 
@@ -179,6 +195,17 @@ func TestBank_Reset_7bcb7391(t *testing.T) {
 	})
 }
 
+// boundaries: 5 steps, 4 refused, 1 unobserved.
+func TestBank_Boundaries_10c4cc5d(t *testing.T) {
+	mbtRunBank(t, 0, []adapters.Step{
+		{Action: "Deposit", Args: []any{"a", 2}, NoView: true},        // returns 2
+		{Action: "Deposit", Args: []any{"a", 2}, Refused: true},       // refused right after Deposit; Deposit("b", 2) is enabled here
+		{Action: "Withdraw", Args: []any{"b", 2}, Refused: true},      // Withdraw("a", 2) is enabled here
+		{Action: "Transfer", Args: []any{"a", "a", 2}, Refused: true}, // Transfer("a", "b", 2) is enabled here
+		{Action: "Transfer", Args: []any{"b", "b", 2}, Refused: true}, // Transfer("a", "b", 2) is enabled here
+	})
+}
+
 // boundaries: 5 steps, 3 refused, 2 unobserved.
 func TestBank_Boundaries_32a8a5db(t *testing.T) {
 	mbtRunBank(t, 0, []adapters.Step{
@@ -191,17 +218,6 @@ func TestBank_Boundaries_32a8a5db(t *testing.T) {
 }
 
 // boundaries: 5 steps, 3 refused, 2 unobserved.
-func TestBank_Boundaries_3cf25f4d(t *testing.T) {
-	mbtRunBank(t, 0, []adapters.Step{
-		{Action: "Deposit", Args: []any{"a", 1}, NoView: true},  // returns 1
-		{Action: "Deposit", Args: []any{"a", 2}, NoView: true},  // returns 3
-		{Action: "Deposit", Args: []any{"a", 1}, Refused: true}, // refused right after Deposit
-		{Action: "Deposit", Args: []any{"a", 1}, Refused: true},
-		{Action: "Deposit", Args: []any{"a", 1}, Refused: true}, // Deposit("b", 1) is enabled here
-	})
-}
-
-// boundaries: 5 steps, 3 refused, 2 unobserved.
 func TestBank_Boundaries_429fe9ec(t *testing.T) {
 	mbtRunBank(t, 0, []adapters.Step{
 		{Action: "Deposit", Args: []any{"b", 1}, NoView: true},                // returns 1
@@ -209,17 +225,6 @@ func TestBank_Boundaries_429fe9ec(t *testing.T) {
 		{Action: "Withdraw", Args: []any{"b", 1}, Refused: true},              // refused right after Withdraw
 		{Action: "Transfer", Args: []any{"b", "a", 1}, Refused: true},         // refused right after Withdraw
 		{Action: "ConcurrentTransfers", Args: []any{"b", "a"}, Refused: true}, // refused right after Withdraw
-	})
-}
-
-// boundaries: 5 steps, 3 refused, 2 unobserved.
-func TestBank_Boundaries_5de2f160(t *testing.T) {
-	mbtRunBank(t, 0, []adapters.Step{
-		{Action: "Deposit", Args: []any{"b", 1}, NoView: true},  // returns 1
-		{Action: "Deposit", Args: []any{"b", 2}, NoView: true},  // returns 3
-		{Action: "Deposit", Args: []any{"b", 1}, Refused: true}, // refused right after Deposit
-		{Action: "Deposit", Args: []any{"b", 1}, Refused: true},
-		{Action: "Deposit", Args: []any{"b", 1}, Refused: true}, // Deposit("a", 1) is enabled here
 	})
 }
 
@@ -321,19 +326,6 @@ func TestBank_Invalid_c79415bb(t *testing.T) {
 		{Action: "ConcurrentTransfers", Args: []any{"unknown", "b"}, Refused: true}, // "unknown" is outside the domain of from
 		{Action: "ConcurrentTransfers", Args: []any{"a", ""}, Refused: true},        // "" is outside the domain of to
 		{Action: "ConcurrentTransfers", Args: []any{"a", "unknown"}, Refused: true}, // "unknown" is outside the domain of to
-	})
-}
-
-// boundaries: 7 steps, 6 refused, 1 unobserved.
-func TestBank_Boundaries_26afa4e5(t *testing.T) {
-	mbtRunBank(t, 0, []adapters.Step{
-		{Action: "Deposit", Args: []any{"a", 2}, NoView: true},  // returns 2
-		{Action: "Deposit", Args: []any{"a", 2}, Refused: true}, // refused right after Deposit
-		{Action: "Deposit", Args: []any{"a", 2}, Refused: true},
-		{Action: "Deposit", Args: []any{"a", 2}, Refused: true},       // Deposit("b", 2) is enabled here
-		{Action: "Withdraw", Args: []any{"b", 2}, Refused: true},      // Withdraw("a", 2) is enabled here
-		{Action: "Transfer", Args: []any{"a", "a", 2}, Refused: true}, // Transfer("a", "b", 2) is enabled here
-		{Action: "Transfer", Args: []any{"b", "b", 2}, Refused: true}, // Transfer("a", "b", 2) is enabled here
 	})
 }
 

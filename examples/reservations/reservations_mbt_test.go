@@ -14,8 +14,8 @@ import (
 
 // Coverage (model Reservations: 31 states, 108 transitions):
 //	transitions: 22 tests, 159 steps cover 100% of 108 transitions
-//	boundaries: 6 tests, 26 steps cover 100% of 24 boundaries
-//	conditions: 0 tests, 0 steps cover 100% of 3 guard conditions
+//	boundaries: 5 tests, 24 steps cover 100% of 24 boundaries
+//	conditions: 1 test, 2 steps cover 100% of 3 guard conditions
 //	invalid: 2 tests, 5 steps cover 100% of 4 values outside domains
 //	reset: 1 test, 5 steps cover 100% of 1 reset
 
@@ -42,8 +42,8 @@ func TestReservations_Invalid_f2ebf97f(t *testing.T) {
 	})
 }
 
-// boundaries: 2 steps, 1 refused, 1 unobserved.
-func TestReservations_Boundaries_169ec7fa(t *testing.T) {
+// conditions: 2 steps, 1 refused, 1 unobserved.
+func TestReservations_Conditions_169ec7fa(t *testing.T) {
 	mbtRunReservations(t, 0, []adapters.Step{
 		{Action: "Reserve", Args: []any{"pear"}, NoView: true},  // returns "r1"
 		{Action: "Reserve", Args: []any{"pear"}, Refused: true}, // refused right after Reserve; Reserve("apple") is enabled here; only "in stock" is false

@@ -294,3 +294,10 @@ func TestUnknownName(t *testing.T) {
 func TestCheck_Booking(t *testing.T) {
 	adapters.Check(t, bookingModel(t), func(adapters.TB) any { return newHotel() }, adapters.CheckOptions{Walks: 50})
 }
+
+// The runner's TB has what adapter constructors need: *testing.T and
+// *testing.B satisfy it, Cleanup included.
+var (
+	_ adapters.TB = (*testing.T)(nil)
+	_ adapters.TB = (*testing.B)(nil)
+)

@@ -95,7 +95,14 @@
 // their traces, coverage) plus the model function's name ("function"), its
 // package and the constants it was built with. Apart from timings (elapsed
 // time, states per second) and the number of workers, the same model and
-// flags give the same JSON.
+// flags give the same JSON. States, step arguments and outputs are written
+// as encoding/json writes them (json tags, MarshalJSON and MarshalText
+// methods), and so is what encoding/json refuses or leaves out: a map whose
+// keys are not strings, integers or text marshalers is an array of
+// {"key": ..., "value": ...} objects in the order of the keys' JSON,
+// unexported fields are written under their Go names, NaN and infinities
+// are the strings "NaN", "+Inf" and "-Inf", and complex numbers strings such
+// as "(1+2i)".
 //
 // # Gen
 //

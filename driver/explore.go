@@ -2,7 +2,6 @@ package driver
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"runtime"
@@ -81,7 +80,7 @@ type jsonResult[S any] struct {
 
 func writeJSON[S any](w io.Writer, res *explorer.Result[S], x *exploration, m *model.Model[S]) error {
 	out := jsonResult[S]{Function: x.entry.name, Package: x.pkgPath(), Constants: constants(x.consts, m), Result: res}
-	b, err := json.MarshalIndent(out, "", "  ")
+	b, err := marshalJSONIndent(out)
 	if err != nil {
 		return fmt.Errorf("encode the result as JSON: %w", err)
 	}

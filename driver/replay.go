@@ -7,10 +7,12 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime/debug"
 	"slices"
 	"strings"
 
 	"github.com/mbtgo/mbt/adapters"
+	"github.com/mbtgo/mbt/explorer"
 	"github.com/mbtgo/mbt/model"
 	"github.com/mbtgo/mbt/tlaimport"
 )
@@ -34,6 +36,9 @@ type ReplayFlags struct {
 	// Trace picks one trace, from 1, of a file that holds several (TLC's
 	// output with -continue); 0 means the only one.
 	Trace int
+	// NoDeadlock turns off the report of a trace that ends in a state
+	// without an enabled action.
+	NoDeadlock bool
 	// File is the trace file (-driver.trace).
 	File string
 	// AdapterFunc is the name the adapter is registered under in the
@@ -48,6 +53,7 @@ func (f *ReplayFlags) Define(fs *flag.FlagSet) {
 	fs.StringVar(&f.Adapter, "adapter", f.Adapter, "also drive the steps through the implementation: the adapter constructor `Func` in the model's package, or importpath.Func; a func(t T) returning the adapter, where T accepts a testing.TB")
 	fs.StringVar(&f.Format, "format", f.Format, "the trace's `format`: itf, tlc or tlc-json (default: detect it)")
 	fs.IntVar(&f.Trace, "trace", f.Trace, "replay the trace `number` n (from 1) of a file with several")
+	fs.BoolVar(&f.NoDeadlock, "no-deadlock", f.NoDeadlock, "do not report a trace that ends in a state without an enabled action")
 }
 
 // DefineTarget registers the -driver.* flags of mbt replay on fs.
@@ -84,6 +90,9 @@ func (f *ReplayFlags) Args() []string {
 	add("format", f.Format)
 	if f.Trace != 0 {
 		add("trace", fmt.Sprint(f.Trace))
+	}
+	if f.NoDeadlock {
+		add("no-deadlock", "true")
 	}
 	add("driver.trace", f.File)
 	add("driver.adapterfunc", f.AdapterFunc)
@@ -149,15 +158,24 @@ func replay[S any](ctx context.Context, m *model.Model[S], x *exploration) int {
 	inferTr, states := withLoopBack(tr, states)
 	inf, inferErr := tlaimport.Infer(m, inferTr, states)
 	var div *tlaimport.Divergence
-	if inferErr != nil && !errors.As(inferErr, &div) {
+	var pe *tlaimport.PanicError
+	if inferErr != nil && !errors.As(inferErr, &div) && !errors.As(inferErr, &pe) {
 		fmt.Fprintf(x.stderr, "mbt: %v\n", inferErr)
 		return exitError
 	}
-	if div == nil || div.Index > 0 {
+	stop := -1 // the state the model could not match
+	switch {
+	case div != nil:
+		stop = div.Index
+	case pe != nil:
+		stop = pe.Index
+	}
+	if stop != 0 {
 		fmt.Fprintf(w, "  %s: initial state %d of %s\n", stateName(tr, 0), inf.Init+1, m.Name)
 	}
 	var steps []adapters.Step
 	var stepTo []int // the trace state each driven step leads to
+	var checks []replayStep
 	n := 0
 	for _, s := range inf.Steps {
 		if s.To >= len(tr.States) {
@@ -169,6 +187,7 @@ func replay[S any](ctx context.Context, m *model.Model[S], x *exploration) int {
 			n++
 			fmt.Fprintf(w, "  step %d: %s: leads back to %s, where the lasso loops\n", n, s.Step, stateName(tr, tr.Loop))
 			steps, stepTo = append(steps, adapters.Step{Action: s.Step.Action, Args: s.Step.Args}), append(stepTo, tr.Loop)
+			checks = append(checks, replayStep{n: n, step: s.Step, to: s.To, back: true})
 			continue
 		}
 		if s.Stutter {
@@ -178,35 +197,53 @@ func replay[S any](ctx context.Context, m *model.Model[S], x *exploration) int {
 		n++
 		fmt.Fprintf(w, "  step %d: %s: matches %s%s\n", n, s.Step, stateName(tr, s.To), stepNote(s))
 		steps, stepTo = append(steps, adapters.Step{Action: s.Step.Action, Args: s.Step.Args}), append(stepTo, s.To)
+		checks = append(checks, replayStep{n: n, step: s.Step, to: s.To})
 	}
-	if div != nil {
-		writeDivergence(w, m.Name, tr, div, inferErr)
+	// Check what the model matched, as mbt explore checks what it reaches:
+	// invariants, action properties, and a deadlock at the trace's end.
+	var v *replayViolation
+	if stop != 0 {
+		deadlock := stop < 0 && tr.Loop < 0 && !r.flags.NoDeadlock
+		v = checkReplay(m, states, checks, deadlock)
+	}
+	if stop >= 0 {
+		if v != nil {
+			writeReplayViolation(w, m, tr, v)
+		}
+		if div != nil {
+			writeDivergence(w, m.Name, tr, div, inferErr)
+		} else {
+			writeReplayViolation(w, m, tr, inferPanic(pe, n+1))
+		}
 		if r.flags.Adapter != "" && len(steps) > 0 {
 			fmt.Fprintf(w, "driving the %d %s before it through the implementation (%s):\n", len(steps), plural(len(steps), "step", "steps"), r.flags.Adapter)
-			if code := drive(ctx, m, x, inf.Init, steps, stepTo, tr); code != exitOK {
+			if code := drive(ctx, m, x, inf.Init, steps, stepTo, tr, ""); code != exitOK {
 				return code
 			}
 		}
 		return exitViolation
 	}
-	fmt.Fprintf(w, "ok: the trace is a behavior of %s (%d %s", m.Name, n, plural(n, "step", "steps"))
+	if v == nil {
+		fmt.Fprint(w, "ok: ")
+	}
+	fmt.Fprintf(w, "the trace is a behavior of %s (%d %s", m.Name, n, plural(n, "step", "steps"))
 	if stutters := len(inf.Steps) - n; stutters > 0 {
 		fmt.Fprintf(w, ", %d stuttering", stutters)
 	}
 	fmt.Fprintln(w, ")")
-	last := len(tr.States) - 1
-	if bad := m.Erase().Check(states[last]); len(bad) > 0 {
-		fmt.Fprintf(w, "  %s violates the %s %s of %s", stateName(tr, last), plural(len(bad), "invariant", "invariants"), strings.Join(bad, ", "), m.Name)
-		if tr.Violation != "" {
-			fmt.Fprintf(w, " (the trace says: %s)", tr.Violation)
-		}
-		fmt.Fprintln(w)
+	result := exitOK
+	if v != nil {
+		writeReplayViolation(w, m, tr, v)
+		result = exitViolation
 	}
 	if r.flags.Adapter == "" {
-		return exitOK
+		return result
 	}
 	fmt.Fprintf(w, "driving the %d %s through the implementation (%s):\n", len(steps), plural(len(steps), "step", "steps"), r.flags.Adapter)
-	return drive(ctx, m, x, inf.Init, steps, stepTo, tr)
+	if code := drive(ctx, m, x, inf.Init, steps, stepTo, tr, replayViolationShort(v)); code != exitOK {
+		return code
+	}
+	return result
 }
 
 // readTrace reads the trace file name in format ("" detects it) and
@@ -288,7 +325,10 @@ func indent(s string) string {
 
 // drive runs the steps through the adapter that -adapter names and
 // reports where the implementation agrees and where it does not.
-func drive[S any](ctx context.Context, m *model.Model[S], x *exploration, init int, steps []adapters.Step, stepTo []int, tr *tlaimport.Trace) int {
+//
+// violation, if not "", names the model's violation that the trace ends
+// in, for the last line when the implementation follows every step.
+func drive[S any](ctx context.Context, m *model.Model[S], x *exploration, init int, steps []adapters.Step, stepTo []int, tr *tlaimport.Trace, violation string) int {
 	r := x.replay
 	var ctor func(*T) any
 	for _, e := range r.adapters {
@@ -349,11 +389,15 @@ func drive[S any](ctx context.Context, m *model.Model[S], x *exploration, init i
 		fmt.Fprintf(w, "  step %d: %s: the implementation agrees (%s)\n", i+1, steps[i], stateName(tr, stepTo[i]))
 	}
 	if f == nil {
+		what := fmt.Sprintf("all %d steps of the trace", len(steps))
 		if len(steps) == 1 {
-			fmt.Fprintln(w, "ok: the implementation follows the trace's step")
-		} else {
-			fmt.Fprintf(w, "ok: the implementation follows all %d steps of the trace\n", len(steps))
+			what = "the trace's step"
 		}
+		if violation != "" {
+			fmt.Fprintf(w, "violation: the implementation follows %s, to the model's %s above\n", what, violation)
+			return exitOK
+		}
+		fmt.Fprintf(w, "ok: the implementation follows %s\n", what)
 		return exitOK
 	}
 	fmt.Fprintf(w, "  step %d: %s: the implementation DISAGREES (%s):\n", f.Index, steps[f.Index-1], stateName(tr, stepTo[f.Index-1]))
@@ -370,4 +414,219 @@ func writeMismatches(w io.Writer, f *adapters.Failure) {
 	for _, m := range f.Mismatches {
 		fmt.Fprintf(w, "%s\n", indent(strings.TrimRight(m, "\n")))
 	}
+}
+
+// replayStep is a step of the model that a trace's step matched: the n-th
+// step (from 1) of the replay, which leads from the trace's state to-1 to
+// its state to. A lasso's step back leads to len(trace's states), where
+// the state it loops to is appended.
+type replayStep struct {
+	n    int
+	step model.Step
+	to   int
+	back bool // the lasso's step back
+}
+
+// replayViolation is what replay found wrong with the model on a trace:
+// an invariant false in a state, an action property false for a step, a
+// deadlock at the trace's end, or a panic in the model's code.
+type replayViolation struct {
+	kind explorer.Kind
+	name string // the invariant or property
+	// state is the index of the trace's state where it shows (for a
+	// property or a step that panicked, the state the step leads to), and
+	// step the number of the step that led there, or 0.
+	state, step int
+	label       string // the step, for a property
+	// For a panic: msg says what panicked, with what, stack has the
+	// panic's frames, and matching says it happened while the model's
+	// steps were tried to match the state.
+	msg, stack string
+	matching   bool
+}
+
+// checkReplay checks what replay matched as mbt explore checks what it
+// reaches, and returns the first violation: the invariants of the initial
+// state, then for each step the action properties and the invariants of
+// the state it leads to, and with deadlock, whether the last state has
+// an enabled action or is marked terminal. states are the trace's states
+// (with a lasso's loop state appended), checks the matched steps.
+func checkReplay[S any](m *model.Model[S], states []S, checks []replayStep, deadlock bool) *replayViolation {
+	invariants := func(i, step int) *replayViolation {
+		for _, inv := range m.Invariants {
+			var ok bool
+			if p := guarded(func() { ok = inv.Check(&states[i]) }); p != nil {
+				return &replayViolation{kind: explorer.PanicKind, name: inv.Name, state: i, step: step,
+					msg: fmt.Sprintf("invariant %s panicked: %v", inv.Name, p.value), stack: p.stack}
+			}
+			if !ok {
+				return &replayViolation{kind: explorer.InvariantKind, name: inv.Name, state: i, step: step}
+			}
+		}
+		return nil
+	}
+	if v := invariants(0, 0); v != nil {
+		return v
+	}
+	for _, c := range checks {
+		prev := c.to - 1
+		step := model.Step{Action: c.step.Action, Args: c.step.Args}
+		for _, prop := range m.Properties {
+			var ok bool
+			if p := guarded(func() { ok = prop.Check(&states[prev], step, &states[c.to]) }); p != nil {
+				return &replayViolation{kind: explorer.PanicKind, name: prop.Name, state: c.to, step: c.n, label: step.String(),
+					msg: fmt.Sprintf("property %s panicked: %v", prop.Name, p.value), stack: p.stack}
+			}
+			if !ok {
+				return &replayViolation{kind: explorer.PropertyKind, name: prop.Name, state: c.to, step: c.n, label: step.String()}
+			}
+		}
+		if c.back {
+			continue // the state it loops to was checked
+		}
+		if v := invariants(c.to, c.n); v != nil {
+			return v
+		}
+	}
+	if !deadlock {
+		return nil
+	}
+	last, step := len(states)-1, 0
+	if len(checks) > 0 {
+		step = checks[len(checks)-1].n
+	}
+	for _, a := range m.Actions {
+		for c := range a.Choices {
+			var ok bool
+			if p := guarded(func() { ok = a.Enabled(&states[last], c) }); p != nil {
+				return &replayViolation{kind: explorer.PanicKind, name: a.Name, state: last, step: step,
+					msg: fmt.Sprintf("guard of %s panicked: %v", a.Label(c), p.value), stack: p.stack}
+			}
+			if ok {
+				return nil
+			}
+		}
+	}
+	if m.Terminal != nil {
+		var ok bool
+		if p := guarded(func() { ok = m.Terminal(&states[last]) }); p != nil {
+			return &replayViolation{kind: explorer.PanicKind, state: last, step: step,
+				msg: fmt.Sprintf("terminal predicate panicked: %v", p.value), stack: p.stack}
+		}
+		if ok {
+			return nil
+		}
+	}
+	return &replayViolation{kind: explorer.DeadlockKind, state: last, step: step}
+}
+
+// inferPanic turns a panic in the model's code while Infer matched a
+// state, in what would be step n, into a violation.
+func inferPanic(pe *tlaimport.PanicError, n int) *replayViolation {
+	msg := "the model's code panicked"
+	if pe.Part != "" {
+		msg = fmt.Sprintf("%s of %s panicked", pe.Part, pe.Step)
+	}
+	v := &replayViolation{kind: explorer.PanicKind, state: pe.Index, msg: fmt.Sprintf("%s: %v", msg, pe.Value), stack: pe.Stack, matching: true}
+	if pe.Index > 0 {
+		v.step = n
+	}
+	return v
+}
+
+// writeReplayViolation says what is wrong, as mbt explore's result line
+// does, with the trace's states and steps.
+func writeReplayViolation[S any](w io.Writer, m *model.Model[S], tr *tlaimport.Trace, v *replayViolation) {
+	state := stateName(tr, min(v.state, len(tr.States)-1))
+	if v.state >= len(tr.States) {
+		state = stateName(tr, tr.Loop) + ", where the lasso loops"
+	}
+	after := ""
+	if v.step > 0 {
+		after = fmt.Sprintf(", after step %d", v.step)
+	}
+	says := ""
+	if tr.Violation != "" && v.state == len(tr.States)-1 {
+		says = fmt.Sprintf(" (the trace says: %s)", strings.TrimSuffix(tr.Violation, "."))
+	}
+	switch v.kind {
+	case explorer.InvariantKind:
+		fmt.Fprintf(w, "violation: invariant %s%s is false in %s%s%s\n", v.name, at(invariantPos(m, v.name)), state, after, says)
+	case explorer.PropertyKind:
+		fmt.Fprintf(w, "violation: property %s%s is false for step %d: %s, which leads to %s%s\n", v.name, at(propertyPos(m, v.name)), v.step, v.label, state, says)
+	case explorer.DeadlockKind:
+		fmt.Fprintf(w, "violation: deadlock: no action of %s is enabled in %s, the trace's last state, and it is not marked terminal%s "+
+			"(mark final states with Terminal, or run with -no-deadlock)\n", m.Name, state, says)
+	case explorer.PanicKind:
+		where := "in " + state + after
+		switch {
+		case v.label != "":
+			where = fmt.Sprintf("for step %d: %s, which leads to %s", v.step, v.label, state)
+		case v.matching && v.step > 0:
+			where = fmt.Sprintf("in step %d, matching %s from %s", v.step, state, stateName(tr, v.state-1))
+		case v.matching:
+			where = "matching the initial " + state
+		}
+		fmt.Fprintf(w, "violation: panic %s: %s\n", where, v.msg)
+		for _, f := range userFrames(v.stack) {
+			fmt.Fprintf(w, "    %s\n", f)
+		}
+	}
+}
+
+// replayViolationShort names a violation for the last line of a replay
+// through an implementation, or is "" for nil.
+func replayViolationShort(v *replayViolation) string {
+	switch {
+	case v == nil:
+		return ""
+	case v.kind == explorer.DeadlockKind:
+		return "deadlock"
+	case v.kind == explorer.PanicKind:
+		return "panic"
+	}
+	return v.kind.String() + " " + v.name
+}
+
+// panicked is a panic recovered from the model's code.
+type panicked struct {
+	value any
+	stack string // the frames from the panic to the model's code
+}
+
+// guarded calls f, which runs the model's code, and returns the panic in
+// it, or nil.
+func guarded(f func()) (p *panicked) {
+	defer func() {
+		if v := recover(); v != nil {
+			p = &panicked{value: v, stack: panicFrames(string(debug.Stack()))}
+		}
+	}()
+	f()
+	return nil
+}
+
+// panicFrames keeps the frames of a panic's stack (runtime/debug.Stack's
+// text) from the function that panicked down to checkReplay, which called
+// the model's code.
+func panicFrames(stack string) string {
+	lines := strings.Split(stack, "\n")
+	start := -1
+	for i, l := range lines {
+		if strings.HasPrefix(l, "panic(") {
+			start = i + 2
+			break
+		}
+	}
+	if start < 0 {
+		return ""
+	}
+	var out []string
+	for i := start; i+1 < len(lines); i += 2 {
+		if strings.HasPrefix(lines[i], "github.com/mbtgo/mbt/driver.checkReplay") {
+			break
+		}
+		out = append(out, lines[i], lines[i+1])
+	}
+	return strings.Join(out, "\n")
 }

@@ -119,17 +119,22 @@ func writeTallyTrace(t *testing.T, steps ...model.Step) string {
 
 func TestReplay_TwoPhase(t *testing.T) {
 	file := filepath.Join("..", "tlaimport", "testdata", "decode", "TwoPhase.trace.json")
+	// The trace is a behavior of the buggy model, and its last state
+	// violates the model's invariant, as TLC found: a violation, exit 1.
 	code, stdout, stderr := runReplay(t, file, "-model=Model", "-set=Buggy=true")
-	if code != exitOK {
-		t.Fatalf("Buggy=true: exit code %d; stdout:\n%s\nstderr:\n%s", code, stdout, stderr)
+	if code != exitViolation {
+		t.Fatalf("Buggy=true: exit code %d, want 1; stdout:\n%s\nstderr:\n%s", code, stdout, stderr)
+	}
+	if strings.Contains(stdout, "ok:") {
+		t.Errorf("Buggy=true: stdout says ok:\n%s", stdout)
 	}
 	for _, re := range []string{
 		`(?m)^replaying .*TwoPhase.trace.json \(tlc-json, 8 states\) on TwoPhase \(twophase.Model, RM=3 Buggy=true\)$`,
 		`(?m)^  TLC state 1: initial state 1 of TwoPhase$`,
 		`(?m)^  step 3: RMPrepare\(1\): matches TLC state 4$`,
 		`(?m)^  step 5: TMCommit: matches TLC state 6$`,
-		`(?m)^ok: the trace is a behavior of TwoPhase \(7 steps\)$`,
-		`(?m)^  TLC state 8 violates the invariant Consistent of TwoPhase$`,
+		`(?m)^the trace is a behavior of TwoPhase \(7 steps\)$`,
+		`(?m)^violation: invariant Consistent \(.*twophase.go:\d+\) is false in TLC state 8, after step 7$`,
 	} {
 		if !regexp.MustCompile(re).MatchString(stdout) {
 			t.Errorf("stdout lacks %s:\n%s", re, stdout)

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math/big"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -100,10 +101,28 @@ func (e *DecodeError) Unwrap() error { return e.Err }
 //   - Sets into slices, in the order of [Compare]; into map[T]bool and
 //     map[T]struct{} as the set of keys; and a set of numbered names, like
 //     {r1, r3}, into a []bool with true at each index the numbering rule
-//     gives (a set of booleans goes into a []bool element by element). So
-//     does a sequence of such names, which is how TLC's JSON writes a set,
-//     and an empty sequence clears a []bool that has elements, as {} does.
+//     gives (a set of booleans goes into a []bool element by element).
 //   - Functions and records into slices and arrays by the numbering rule.
+//
+// TLC's -dumpTrace json writes sets as JSON arrays, and functions that
+// are not sequences or records as JSON objects whose names are the keys as
+// TLC prints them ("0", "<<r1, r2>>"), which [ReadTLCJSON] reads as
+// sequences and records. They decode by the Go type they go into, so that
+// a TLC trace decodes alike from its text and from its JSON:
+//
+//   - A sequence goes into a map[T]bool or map[T]struct{} as a set (TLC's
+//     [[0, 1]] for {<<0, 1>>}), except that a sequence of booleans goes
+//     into a map[T]bool whose keys are not booleans as the function on
+//     1..N it also is; a sequence of numbered names goes into a []bool as
+//     a set, and an empty sequence clears a []bool that has elements, as
+//     {} does.
+//   - A record goes into a slice or an array, and into a map whose keys
+//     are neither of a string kind, nor interfaces, nor implement
+//     encoding.TextUnmarshaler, as the function whose keys its field names
+//     give when read as TLA+ values: {"0": a, "1": b} is (0 :> a @@ 1 :> b)
+//     and goes into a []T, {"<<r1, r2>>": x} is (<<r1, r2>> :> x) and goes
+//     into a map[[2]string]T or a map with struct keys. A name that is not a
+//     TLA+ value is a string.
 //   - Any value into a [Value], as it is, and into an interface{} as bool,
 //     int (or *big.Int when it does not fit), string, []any for sets and
 //     sequences, map[string]any for records and map[any]any for functions.
@@ -320,6 +339,7 @@ var (
 	typeOfDecoder         = reflect.TypeFor[Decoder]()
 	typeOfTextUnmarshaler = reflect.TypeFor[encoding.TextUnmarshaler]()
 	typeOfEmptyStruct     = reflect.TypeFor[struct{}]()
+	typeOfInt             = reflect.TypeFor[int]()
 )
 
 // state decodes the variables of st into rv, the state.
@@ -873,7 +893,7 @@ func (d *goDecoder) slice(v Value, rv reflect.Value) error {
 		}
 		return d.elems(v, v.Elems, rv, true)
 	case Func, Record:
-		pairs := asFunc(v)
+		pairs := keyedPairs(v, typeOfInt)
 		idx, err := d.indexes(v, pairs, t)
 		if err != nil {
 			return err
@@ -920,7 +940,7 @@ func (d *goDecoder) array(v Value, rv reflect.Value) error {
 		}
 		return nil
 	case Func, Record:
-		pairs := asFunc(v)
+		pairs := keyedPairs(v, typeOfInt)
 		if len(pairs) != t.Len() {
 			return d.errorf(v, "want %s, got %s with %d keys", goTypeName(t), v.Kind, len(pairs))
 		}
@@ -1089,6 +1109,10 @@ func (d *goDecoder) mapOf(v Value, rv reflect.Value, top bool) error {
 		if err := d.value(k, key); err != nil {
 			return err
 		}
+		if !key.Comparable() {
+			// An interface in the key type holds a slice or a map.
+			return d.errorf(k, "%s cannot be a key of %s: it decodes into a Go value that is not comparable", describeValue(k), goTypeName(t))
+		}
 		ev := reflect.New(t.Elem()).Elem()
 		if !rv.IsNil() {
 			if old := rv.MapIndex(key); old.IsValid() {
@@ -1120,20 +1144,32 @@ func (d *goDecoder) mapOf(v Value, rv reflect.Value, top bool) error {
 			if top && strings.HasPrefix(f.Name, "mbt::") {
 				continue
 			}
-			k := StringValue(f.Name)
-			k.Pos = f.Value.Pos
-			if err := put(k, f.Value, pathField(f.Name, top), false); err != nil {
+			k := recordKey(f.Name, f.Value.Pos, t.Key())
+			elem := pathField(f.Name, top)
+			if k.Kind != String {
+				elem = pathKey(k)
+			}
+			if err := put(k, f.Value, elem, false); err != nil {
 				return err
 			}
 		}
 	case Seq, Tuple:
+		if setMap(t) && !(t.Elem().Kind() == reflect.Bool && t.Key().Kind() != reflect.Bool && allOfKind(v.Elems, Bool)) {
+			// TLC's JSON writes a set as an array: {<<1, 2>>} as [[1, 2]].
+			for _, e := range v.Elems {
+				if err := put(e, Value{}, pathSetElem(e), true); err != nil {
+					return err
+				}
+			}
+			break
+		}
 		for i, e := range v.Elems {
 			if err := put(IntValue(int64(i+1)), e, "["+strconv.Itoa(i+1)+"]", false); err != nil {
 				return err
 			}
 		}
 	case Set:
-		if t.Elem().Kind() != reflect.Bool && t.Elem() != typeOfEmptyStruct {
+		if !setMap(t) {
 			return d.errorf(v, "want %s, got %s (a set goes into a map[T]bool or map[T]struct{})", goTypeName(t), describeValue(v))
 		}
 		for _, e := range v.Elems {
@@ -1146,4 +1182,68 @@ func (d *goDecoder) mapOf(v Value, rv reflect.Value, top bool) error {
 	}
 	rv.Set(out)
 	return nil
+}
+
+// setMap reports whether the map type t holds a set: map[T]bool or
+// map[T]struct{}.
+func setMap(t reflect.Type) bool {
+	return t.Elem().Kind() == reflect.Bool || t.Elem() == typeOfEmptyStruct
+}
+
+// recordKey returns the key that a record's field name stands for when
+// the record goes into a map with keys of type kt, or into a slice or an
+// array (kt is int). TLC's JSON writes a function whose keys are not
+// strings as an object whose names are the keys as TLC prints them: "0",
+// "<<r1, r2>>", "<<\"a\", 1>>". So for keys of a string kind, keys that
+// implement encoding.TextUnmarshaler and interface keys, the name is a
+// string, as for any record; for other keys a name that parses as a TLA+
+// value is that value (r1 a model value, 0 an integer), and a name that
+// does not is a string. The key has the position pos, that of the field's
+// value, as names have none of their own.
+func recordKey(name string, pos Pos, kt reflect.Type) Value {
+	s := StringValue(name)
+	s.Pos = pos
+	switch {
+	case kt.Kind() == reflect.String, kt.Kind() == reflect.Interface,
+		reflect.PointerTo(kt).Implements(typeOfTextUnmarshaler):
+		return s
+	}
+	v, err := parseValueAt(Pos{}, name)
+	if err != nil {
+		return s
+	}
+	setPos(&v, pos)
+	return v
+}
+
+// setPos sets the position of v and of every value inside it to pos.
+func setPos(v *Value, pos Pos) {
+	v.Pos = pos
+	for i := range v.Elems {
+		setPos(&v.Elems[i], pos)
+	}
+	for i := range v.Fields {
+		setPos(&v.Fields[i].Value, pos)
+	}
+	for i := range v.Pairs {
+		setPos(&v.Pairs[i].Key, pos)
+		setPos(&v.Pairs[i].Value, pos)
+	}
+}
+
+// keyedPairs returns the mappings of a function, sequence, tuple or record
+// as a function's pairs, sorted by key, for decoding into a slice, an array
+// or a map with keys of type kt: a record's field names become keys as
+// recordKey reads them. Two names that give equal keys stay two pairs, so
+// that the caller reports them.
+func keyedPairs(v Value, kt reflect.Type) []Pair {
+	if v.Kind != Record {
+		return asFunc(v)
+	}
+	ps := make([]Pair, len(v.Fields))
+	for i, f := range v.Fields {
+		ps[i] = Pair{recordKey(f.Name, f.Value.Pos, kt), f.Value}
+	}
+	slices.SortStableFunc(ps, func(a, b Pair) int { return Compare(a.Key, b.Key) })
+	return ps
 }

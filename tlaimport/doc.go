@@ -37,7 +37,8 @@
 //
 // [Infer] finds, for each pair of consecutive states, the model step that
 // leads from one to the next, checks the action labels the trace has, and
-// explains a state that no step reaches ([Divergence], [Candidate]).
+// explains a state that no step reaches ([Divergence], [Candidate]) or a
+// panic in the model's code ([PanicError]).
 //
 // # Index
 //
@@ -51,7 +52,8 @@
 // [Decoder], [DecodeError], [Encode], [EncodeState], [EncodeTrace],
 // [Encoder], [Ordinal].
 //
-// Actions: [Infer], [Inference], [InferredStep], [Divergence], [Candidate].
+// Actions: [Infer], [Inference], [InferredStep], [Divergence], [Candidate],
+// [PanicError].
 //
 // Errors: [Error], [ErrorList], [Errorf], [Pos].
 package tlaimport

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"reflect"
+	"runtime/debug"
 	"slices"
 	"strconv"
 	"strings"
@@ -91,6 +92,103 @@ type Candidate struct {
 	// Diffs are the differences, one per variable or element:
 	// `tmState: model "aborted", trace "committed"`.
 	Diffs []string
+}
+
+// PanicError is a panic in the model's code while [Infer] matched a trace's
+// state: in a guard, an effect or an output function of the model, which
+// Infer runs to find the step that leads there. Infer returns it, as a
+// *PanicError, with the inference up to the state before.
+type PanicError struct {
+	// Pos is where the state being matched is in the trace file.
+	Pos Pos
+	// Index is the index in the trace of the state being matched.
+	Index int
+	// State and From name that state and the one before it as the tool
+	// numbers them ("state 6"); From is "" for the first state.
+	State, From string
+	// Model is the model's name.
+	Model string
+	// Step is the step whose code panicked, and Part which code: "guard",
+	// "effect" or "output". Part is "" when the panic was in neither, such
+	// as in encoding a state whose interface holds a type that cannot be
+	// encoded.
+	Step model.Step
+	Part string
+	// Value is what the code panicked with.
+	Value any
+	// Stack holds the frames of the panic's stack from the function that
+	// panicked down to the model's code that Infer called, as
+	// runtime/debug.Stack prints them: a line with the function, then a
+	// line with a tab and file:line +offset.
+	Stack string
+}
+
+// Error renders the panic with its position, without the stack.
+func (e *PanicError) Error() string {
+	var b strings.Builder
+	if p := e.Pos.String(); p != "" {
+		b.WriteString(p + ": ")
+	}
+	b.WriteString(e.Message())
+	return b.String()
+}
+
+// Position returns where the state being matched is in the trace file.
+func (e *PanicError) Position() Pos { return e.Pos }
+
+// Message returns the problem without its position: what panicked, and
+// with what.
+func (e *PanicError) Message() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s: ", e.State)
+	if e.Part != "" {
+		fmt.Fprintf(&b, "the %s of %s panicked", e.Part, e.Step)
+	} else {
+		b.WriteString("the model's code panicked")
+	}
+	if e.From != "" {
+		fmt.Fprintf(&b, " while matching the step from %s to %s", e.From, e.State)
+	} else {
+		fmt.Fprintf(&b, " while matching the initial state")
+	}
+	fmt.Fprintf(&b, ": %v", e.Value)
+	return b.String()
+}
+
+// panicked turns a panic recovered in Infer into a *PanicError.
+func (in *inferrer[S]) panicked(v any, stack []byte) *PanicError {
+	div := in.divergence(in.index)
+	e := &PanicError{Pos: div.Pos, Index: in.index, State: div.State, From: div.From, Model: in.m.Name,
+		Part: in.part, Value: v, Stack: panicFrames(string(stack))}
+	if in.part != "" {
+		e.Step = model.Step{Action: in.ch.a.Name, Args: in.ch.a.Args(in.ch.c)}
+	}
+	return e
+}
+
+// panicFrames keeps the frames of a panic's stack (runtime/debug.Stack's
+// text) from the function that panicked down to the inferrer, which called
+// the model's code.
+func panicFrames(stack string) string {
+	lines := strings.Split(stack, "\n")
+	start := -1
+	for i, l := range lines {
+		if strings.HasPrefix(l, "panic(") {
+			start = i + 2
+			break
+		}
+	}
+	if start < 0 {
+		return ""
+	}
+	var out []string
+	for i := start; i+1 < len(lines); i += 2 {
+		if strings.HasPrefix(lines[i], "github.com/mbtgo/mbt/tlaimport.(*inferrer") || strings.HasPrefix(lines[i], "github.com/mbtgo/mbt/tlaimport.Infer") {
+			break
+		}
+		out = append(out, lines[i], lines[i+1])
+	}
+	return strings.Join(out, "\n")
 }
 
 // Error renders the divergence with its position, reasons and nearest
@@ -190,9 +288,11 @@ func (a *Action) String() string {
 // (stuttering), unless the trace names an action that leads there.
 //
 // The first state that does not fit is returned as a *[Divergence], with
-// the inference up to it.
-func Infer[S any](m *model.Model[S], t *Trace, states []S) (*Inference, error) {
-	inf := &Inference{}
+// the inference up to it. A panic in the model's code (a guard, effect or
+// output function that Infer runs to find a step) is returned as a
+// *[PanicError], also with the inference up to the state it was matching.
+func Infer[S any](m *model.Model[S], t *Trace, states []S) (inf *Inference, err error) {
+	inf = &Inference{}
 	if len(states) == 0 {
 		return inf, nil
 	}
@@ -200,6 +300,11 @@ func Infer[S any](m *model.Model[S], t *Trace, states []S) (*Inference, error) {
 		return inf, fmt.Errorf("tlaimport: model %s was not built", m.Name)
 	}
 	in := &inferrer[S]{m: m, t: t}
+	defer func() {
+		if v := recover(); v != nil {
+			err = in.panicked(v, debug.Stack())
+		}
+	}()
 	var cur []byte
 	cur = m.Codec.Append(cur, &states[0])
 	init := -1
@@ -220,6 +325,7 @@ func Infer[S any](m *model.Model[S], t *Trace, states []S) (*Inference, error) {
 	inf.Init = init
 	var next []byte
 	for i := 1; i < len(states); i++ {
+		in.index = i
 		next = m.Codec.Append(next[:0], &states[i])
 		st, div := in.step(&states[i-1], &states[i], next, bytes.Equal(cur, next), i)
 		if div != nil {
@@ -236,6 +342,13 @@ type inferrer[S any] struct {
 	m   *model.Model[S]
 	t   *Trace
 	buf []byte
+
+	// What is running, for a panic's report: the index of the state being
+	// matched, and the model code (part "guard", "effect" or "output" of
+	// the choice ch), or part "" for Infer's own code.
+	index int
+	ch    modelChoice[S]
+	part  string
 }
 
 // divergence starts the error for state i.
@@ -262,17 +375,32 @@ type modelChoice[S any] struct {
 	c int
 }
 
+// running records the model code about to run, for a panic's report.
+func (in *inferrer[S]) running(ch modelChoice[S], part string) {
+	in.ch, in.part = ch, part
+}
+
+// enabled reports whether the choice's guard holds in s.
+func (in *inferrer[S]) enabled(ch modelChoice[S], s *S) bool {
+	in.running(ch, "guard")
+	ok := ch.a.Enabled(s, ch.c)
+	in.part = ""
+	return ok
+}
+
 // apply returns the state the choice leads to from s.
 func (in *inferrer[S]) apply(ch modelChoice[S], s *S) S {
 	n := in.m.Codec.Clone(s)
+	in.running(ch, "effect")
 	ch.a.Effect(&n, ch.c)
+	in.part = ""
 	return n
 }
 
 // leadsTo reports whether the choice is enabled in s and leads to the
 // state encoded as want.
 func (in *inferrer[S]) leadsTo(ch modelChoice[S], s *S, want []byte) bool {
-	if !ch.a.Enabled(s, ch.c) {
+	if !in.enabled(ch, s) {
 		return false
 	}
 	n := in.apply(ch, s)
@@ -284,7 +412,9 @@ func (in *inferrer[S]) leadsTo(ch modelChoice[S], s *S, want []byte) bool {
 func (in *inferrer[S]) stepOf(ch modelChoice[S], s *S) model.Step {
 	st := model.Step{Action: ch.a.Name, Args: ch.a.Args(ch.c)}
 	if ch.a.Output != nil {
+		in.running(ch, "output")
 		st.Output = ch.a.Output(s, ch.c)
+		in.part = ""
 	}
 	return st
 }
@@ -459,7 +589,7 @@ func (in *inferrer[S]) labelDivergence(i int, a *model.Action[S], chs []modelCho
 		n := in.apply(ch, prev)
 		in.buf = in.m.Codec.Append(in.buf[:0], &n)
 		reaches := bytes.Equal(in.buf, want)
-		enabled := ch.a.Enabled(prev, ch.c)
+		enabled := in.enabled(ch, prev)
 		switch {
 		case !enabled && reaches:
 			div.Reasons = append(div.Reasons, fmt.Sprintf("%s is not enabled in %s: its guard is false (its effect would lead to %s)", st, div.From, div.State))
@@ -503,10 +633,10 @@ func (in *inferrer[S]) nearest(prev, next *S, skip *model.Action[S]) []Candidate
 			continue
 		}
 		for c := range a.Choices {
-			if !a.Enabled(prev, c) {
+			ch := modelChoice[S]{a, c}
+			if !in.enabled(ch, prev) {
 				continue
 			}
-			ch := modelChoice[S]{a, c}
 			n := in.apply(ch, prev)
 			cs = append(cs, Candidate{Step: in.stepOf(ch, prev), Diffs: diffState(&n, next)})
 		}

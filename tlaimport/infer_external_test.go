@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/mbtgo/mbt/dsl"
 	"github.com/mbtgo/mbt/examples/bank"
 	"github.com/mbtgo/mbt/examples/diehard"
 	"github.com/mbtgo/mbt/examples/twophase"
@@ -196,5 +197,67 @@ func TestInfer_NotAnInitialState(t *testing.T) {
 	    balances["bob"]: model has no such key, trace 5`
 	if err == nil || err.Error() != want {
 		t.Errorf("got:\n%v\nwant:\n%s", err, want)
+	}
+}
+
+type boomState struct {
+	N int `tla:"n"`
+}
+
+// boomModel counts up; its action Boom panics in its guard or effect
+// (part) once n reaches 2.
+func boomModel(part string) *model.Model[boomState] {
+	m := dsl.New[boomState]("Boom")
+	m.Init(boomState{})
+	m.Action("Inc", func(s boomState) bool { return s.N < 5 }, func(s *boomState) { s.N++ })
+	dsl.Action1(m, "Boom", dsl.Range("k", 1, 2),
+		func(s boomState, k int) bool {
+			if part == "guard" && s.N == 2 {
+				panic("guard boom")
+			}
+			return s.N >= 2
+		},
+		func(s *boomState, k int) {
+			xs := make([]int, 1)
+			xs[k] = 1 // out of range: a runtime error
+		})
+	return m.MustBuild()
+}
+
+// A panic in the model's code while Infer tries the steps from a state is
+// a *PanicError that names the state, the step and the code, with the
+// stack from the panic to the model's code; the steps before it are kept.
+func TestInfer_Panic(t *testing.T) {
+	tr := &tlaimport.Trace{Format: "itf", File: "boom.itf.json", Loop: -1}
+	for i := range 4 {
+		tr.States = append(tr.States, tlaimport.State{Vars: map[string]tlaimport.Value{"n": tlaimport.IntValue(int64(i))},
+			Pos: tlaimport.Pos{File: "boom.itf.json", Line: 10 + i, Col: 3}})
+	}
+	for _, tt := range []struct {
+		part, want, reason string
+	}{
+		{"effect", "boom.itf.json:13:3: state 3: the effect of Boom(1) panicked while matching the step from state 2 to state 3: runtime error: index out of range [1] with length 1",
+			"Boom is enabled at n = 2, and Infer tries every step that may lead to n = 3"},
+		{"guard", "boom.itf.json:13:3: state 3: the guard of Boom(1) panicked while matching the step from state 2 to state 3: guard boom",
+			"the guard panics at n = 2"},
+	} {
+		m := boomModel(tt.part)
+		inf, err := inferTrace(t, m, tr)
+		var pe *tlaimport.PanicError
+		if !errors.As(err, &pe) {
+			t.Fatalf("%s: Infer error %v, want a *PanicError", tt.part, err)
+		}
+		if got := err.Error(); got != tt.want {
+			t.Errorf("%s (%s):\n got %s\nwant %s", tt.part, tt.reason, got, tt.want)
+		}
+		if pe.Part != tt.part || pe.Step.Action != "Boom" || pe.Index != 3 {
+			t.Errorf("%s: %+v", tt.part, pe)
+		}
+		if !strings.Contains(pe.Stack, "infer_external_test.go") || strings.Contains(pe.Stack, "tlaimport.Infer") {
+			t.Errorf("%s: stack does not go from the panic to the model's code:\n%s", tt.part, pe.Stack)
+		}
+		if d := cmp.Diff([]string{"Inc", "Inc"}, stepStrings(inf)); d != "" {
+			t.Errorf("%s: steps before the panic (-want +got):\n%s", tt.part, d)
+		}
 	}
 }

@@ -801,6 +801,7 @@ func FuzzReadTLCJSON(f *testing.F) {
 	for _, file := range corpus(f, "tlcjson/*.trace.json") {
 		f.Add(readFile(f, file))
 	}
+	f.Add([]byte(`{"counterexample": {"state": [[1, {"v": {"0": [[1, 2]], "<<1, 2>>": {"2": true}, "<<\"a\", 1>>": []}}]], "action": []}}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		tr, err := ReadTLCJSON("f.json", data)
 		if err != nil {
@@ -808,6 +809,18 @@ func FuzzReadTLCJSON(f *testing.F) {
 				t.Fatalf("error %#v is not a positioned ErrorList", err)
 			}
 			return
+		}
+		// Every value decodes into each Go type or says why not.
+		for _, st := range tr.States {
+			for _, v := range st.Vars {
+				for _, dst := range decodeTargets() {
+					if err := Decode(v, dst); err != nil {
+						if de, ok := err.(*DecodeError); !ok || de.Pos.File != "f.json" {
+							t.Fatalf("Decode(%v, %T): error %#v, want a *DecodeError in f.json", v, dst, err)
+						}
+					}
+				}
+			}
 		}
 		if slices.Contains(tr.Vars, "#meta") {
 			return // ITF cannot have this variable; TLC cannot either

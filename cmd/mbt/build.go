@@ -38,10 +38,11 @@ func buildDriver(ctx context.Context, t *target, src []byte) (bin string, cleanu
 	if err != nil {
 		return "", nil, err
 	}
-	cleanup = func() { os.RemoveAll(tmp) }
+	remove := func() { os.RemoveAll(tmp) }
+	cleanup = remove
 	defer func() {
 		if err != nil {
-			cleanup()
+			remove() // not cleanup, which a failure's return sets to nil
 		}
 	}()
 	mainGo := filepath.Join(tmp, "main.go")

@@ -95,7 +95,14 @@
 // their traces, coverage) plus the model function's name ("function"), its
 // package and the constants it was built with. Apart from timings (elapsed
 // time, states per second) and the number of workers, the same model and
-// flags give the same JSON.
+// flags give the same JSON. States, step arguments and outputs are written
+// as encoding/json writes them (json tags, MarshalJSON and MarshalText
+// methods), and so is what encoding/json refuses or leaves out: a map whose
+// keys are not strings, integers or text marshalers is an array of
+// {"key": ..., "value": ...} objects in the order of the keys' JSON,
+// unexported fields are written under their Go names, NaN and infinities
+// are the strings "NaN", "+Inf" and "-Inf", and complex numbers strings such
+// as "(1+2i)".
 //
 // # Gen
 //
@@ -233,11 +240,21 @@
 //
 //	step 3: RMPrepare(1): matches TLC state 4
 //
-// and either "ok: the trace is a behavior of TwoPhase" (noting an
-// invariant that the last state violates) or the first state the model
-// cannot reach, with its file:line:col, the reason (the trace's action is
-// not enabled, or leads to another state) and the model's nearest steps
-// with the variables in which they differ from the trace.
+// It checks what it matched as explore checks what it reaches: the
+// invariants in every state, the action properties of every step, and,
+// unless -no-deadlock, that the trace does not end in a state where no
+// action is enabled and that the model does not mark terminal; a panic in
+// the model's code (a guard, effect, invariant, property or the terminal
+// predicate) is reported with the step and the frames of the user's code.
+// It ends with "ok: the trace is a behavior of TwoPhase", or with the
+// first violation, as in
+//
+//	violation: invariant Consistent (examples/twophase/twophase.go:92) is false in TLC state 8, after step 7
+//
+// or with the first state the model cannot reach, with its file:line:col,
+// the reason (the trace's action is not enabled, or leads to another
+// state) and the model's nearest steps with the variables in which they
+// differ from the trace.
 //
 // With -adapter, the steps then run through the implementation, as in a
 // generated test: after each one the runner compares the output and the
@@ -260,6 +277,8 @@
 //	                   detected from the content)
 //	-trace n           the trace to replay, from 1, of a file that holds
 //	                   several (TLC's output with -continue)
+//	-no-deadlock       do not report a trace that ends in a state without
+//	                   an enabled action
 //
 // # Trace
 //
@@ -286,7 +305,8 @@
 //
 //	0  no violation, whether the exploration completed or a limit stopped it;
 //	   for gen, the file was written or is up to date; for replay, the trace
-//	   is a behavior of the model (and the implementation follows it)
+//	   is a behavior of the model that violates none of its checks (and the
+//	   implementation follows it)
 //	1  a violation: an invariant or property failed, a deadlock, a panic in
 //	   the model's code, or an impure guard or effect; for gen -check, the
 //	   file is stale or missing; for replay, the trace's states do not fit

@@ -40,13 +40,17 @@ the model that a function of the Go package returns (the state struct's
 tla:"name" tags name the TLA+ variables), and finds for each state the step
 of the model that leads there, checking the action the trace names. It
 prints the steps and says whether the trace is a behavior of the model, or
-at which state it leaves it and why. With -adapter it then drives the
-steps through the implementation, as a generated test would, and reports
-where the implementation agrees with the trace and where it does not.
+at which state it leaves it and why. As explore does, it checks the
+model's invariants and action properties on the trace, reports a trace
+that ends in a deadlock, and reports a panic in the model's code. With
+-adapter it then drives the steps through the implementation, as a
+generated test would, and reports where the implementation agrees with
+the trace and where it does not.
 
-Exit codes: 0 the trace is a behavior of the model (and the implementation
-follows it), 1 it is not (or the implementation diverges), 2 usage error
-or a trace file that does not parse, 3 load, build or model error.
+Exit codes: 0 the trace is a behavior of the model and violates none of
+its checks (and the implementation follows it), 1 it is not, or it
+violates one (or the implementation diverges), 2 usage error or a trace
+file that does not parse, 3 load, build or model error.
 
 Flags:
 `

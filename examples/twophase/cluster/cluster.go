@@ -294,7 +294,8 @@ func Model(c Config) (*model.Model[State], error) {
 	// missing is caught where that vote is the only thing missing. "tm up"
 	// and "undecided" are never the only false ones (a crash and a
 	// decision clear the votes), which mbt gen's report says; they are
-	// named all the same, as the transaction manager checks them.
+	// named all the same, as parts of the guard that are checked (by the
+	// adapter and by the transaction manager).
 	commit := func(s *State) int { s.TM = Commit; return s.decide() }
 	commitDef := m.Action("Commit", nil, effect0(commit)).
 		Requires("tm up", tmUp).

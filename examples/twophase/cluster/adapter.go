@@ -58,8 +58,10 @@ func NodeMain(args []string) int { return node.Main(args, os.Stderr) }
 // checks atomicity on the real nodes.
 //
 // The adapter refuses the steps whose preconditions are its own: acting on
-// a node that is down, restarting one that is up, and a fault while another
-// is active or beyond Config.MaxFaults. The nodes refuse the rest.
+// a node that is down, restarting one that is up, a fault while another is
+// active or beyond Config.MaxFaults, and a resource manager or a link the
+// cluster does not have (the values just outside the model's domains,
+// which the generated tests try). The nodes refuse the rest.
 type Adapter struct {
 	*nodes
 	cfg    Config

@@ -65,7 +65,11 @@ func TestPlantedBugs(t *testing.T) {
 	}{
 		{"", nil, "the clean cluster agrees with the model on every generated test"},
 		{"earlycommit", []string{"Commit (must be refused)", "the implementation accepted a step the model refuses"},
-			"the transaction manager commits although no resource manager voted"},
+			"the transaction manager commits without checking the votes"},
+		{"allbutone", []string{"--- FAIL: TestCluster_Conditions_", "Commit (must be refused)",
+			"the implementation accepted a step the model refuses"},
+			"the transaction manager commits with one vote missing: caught where that vote is Commit's only " +
+				"false condition (criterion conditions); the transitions and boundaries criteria alone miss it"},
 		{"forgetprepared", []string{"CrashRM(", `State:   "prepared"`, `State:   "working"`},
 			"a crashed resource manager's log has no vote: it is working again"},
 		{"doublecommit", []string{"TMResend", "Applied: 2", "applied the transaction 2 times"},

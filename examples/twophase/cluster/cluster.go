@@ -243,40 +243,76 @@ func Model(c Config) (*model.Model[State], error) {
 	for i := range rms {
 		rms[i] = i
 	}
+	// The values just outside the domains, which mbt gen tries (criterion
+	// invalid) and the adapter must refuse without changing anything: for
+	// rm, the derived -1 and c.RM, resource managers the cluster does not
+	// have; for link, names that look like links but are none of the
+	// cluster's: one to a resource manager it does not have, one the
+	// protocol does not have, and no name at all. (The derived "" and
+	// "unknown" would only test the parsing of a name.)
 	rm := dsl.Values("rm", rms...)
-	link := dsl.Values("link", Links(c.RM)...)
+	link := dsl.Values("link", Links(c.RM)...).
+		Outside(RMName(c.RM)+"->"+TMName, TMName+"->"+TMName, "")
+	// The fault actions' guards are the harness's rules, which the adapter
+	// checks, not the nodes: one fault at a time, at most c.MaxFaults.
+	// They stay one unnamed guard: with the default one fault, "no fault
+	// active" is never false alone (no fault is active before the first),
+	// and the boundaries criterion already tries each fault action where
+	// the budget is spent, right after the restart or Heal that undid the
+	// one fault.
 	budget := func(s State) bool {
 		return s.Faults < c.MaxFaults && s.TMUp && !slices.Contains(s.RMUp, false) && s.healthy()
 	}
 
+	// The guards of the protocol's steps are written as named conditions
+	// (Requires), one for each thing a node (or, for "up", the harness)
+	// must check, so that mbt gen tries each as the only false one: a
+	// node that checks only part of a guard is caught.
+	rmUp := func(s State, rm int) bool { return s.RMUp[rm] }
+	rmIs := func(st RMState) func(State, int) bool {
+		return func(s State, rm int) bool { return s.RM[rm] == st }
+	}
+	tmUp := func(s State) bool { return s.TMUp }
+	undecided := func(s State) bool { return s.TM == Undecided }
+
 	// Resource managers.
 	prepare := func(s *State, rm int) bool { s.RM[rm] = Prepared; return s.sendPrepared(rm) }
-	dsl.Action1(m, "Prepare", rm,
-		func(s State, rm int) bool { return s.RMUp[rm] && s.RM[rm] == Working },
-		effect1(prepare)).
+	dsl.Action1(m, "Prepare", rm, nil, effect1(prepare)).
+		Requires("rm up", rmUp).
+		Requires("rm working", rmIs(Working)).
 		Returns(output1(prepare))
-	dsl.Action1(m, "RMResend", rm,
-		func(s State, rm int) bool { return s.RMUp[rm] && s.RM[rm] == Prepared },
-		effect1((*State).sendPrepared)).
+	dsl.Action1(m, "RMResend", rm, nil, effect1((*State).sendPrepared)).
+		Requires("rm up", rmUp).
+		Requires("rm prepared", rmIs(Prepared)).
 		Returns(output1((*State).sendPrepared))
-	dsl.Action1(m, "RMAbort", rm,
-		func(s State, rm int) bool { return s.RMUp[rm] && s.RM[rm] == Working },
-		func(s *State, rm int) { s.RM[rm] = Aborted })
+	dsl.Action1(m, "RMAbort", rm, nil, func(s *State, rm int) { s.RM[rm] = Aborted }).
+		Requires("rm up", rmUp).
+		Requires("rm working", rmIs(Working))
 
-	// The transaction manager.
+	// The transaction manager. Commit needs every resource manager's vote,
+	// one condition each: a transaction manager that commits with one vote
+	// missing is caught where that vote is the only thing missing. "tm up"
+	// and "undecided" are never the only false ones (a crash and a
+	// decision clear the votes), which mbt gen's report says; they are
+	// named all the same, as parts of the guard that are checked (by the
+	// adapter and by the transaction manager).
 	commit := func(s *State) int { s.TM = Commit; return s.decide() }
-	m.Action("Commit",
-		func(s State) bool { return s.TMUp && s.TM == Undecided && !slices.Contains(s.TMPrepared, false) },
-		effect0(commit)).
-		Returns(output0(commit))
+	commitDef := m.Action("Commit", nil, effect0(commit)).
+		Requires("tm up", tmUp).
+		Requires("undecided", undecided)
+	for i := range c.RM {
+		commitDef.Requires(RMName(i)+"'s vote counted", func(s State) bool { return s.TMPrepared[i] })
+	}
+	commitDef.Returns(output0(commit))
 	abort := func(s *State) int { s.TM = Abort; return s.decide() }
-	m.Action("Abort",
-		func(s State) bool { return s.TMUp && s.TM == Undecided },
-		effect0(abort)).
+	m.Action("Abort", nil, effect0(abort)).
+		Requires("tm up", tmUp).
+		Requires("undecided", undecided).
 		Returns(output0(abort))
-	m.Action("TMResend",
-		func(s State) bool { return s.TMUp && s.TM != Undecided && slices.Contains(s.TMAcked, false) },
-		effect0((*State).decide)).
+	m.Action("TMResend", nil, effect0((*State).decide)).
+		Requires("tm up", tmUp).
+		Requires("decided", func(s State) bool { return s.TM != Undecided }).
+		Requires("an rm has not acknowledged", func(s State) bool { return slices.Contains(s.TMAcked, false) }).
 		Returns(output0((*State).decide))
 
 	// Crashes and restarts.

@@ -150,6 +150,56 @@ func TestModelScenarios(t *testing.T) {
 	}
 }
 
+// TestModelConditions checks which named condition of an action's guard
+// is the only false one in states of the model: what the generated tests
+// of the criterion conditions try.
+func TestModelConditions(t *testing.T) {
+	m, err := cluster.Model(cluster.DefaultConfig())
+	if err != nil {
+		t.Fatal(err)
+	}
+	prep := func(rm int) step { return step{action: "Prepare", args: []any{rm}, out: true} }
+	tests := []struct {
+		steps  []step
+		action string
+		args   []any
+		want   string // the only false condition; "" when none is alone
+		reason string
+	}{
+		{nil, "Commit", nil, "", "no vote is counted: two conditions are false"},
+		{[]step{prep(1)}, "Commit", nil, "rm0's vote counted", "the commit that one missing vote must stop"},
+		{[]step{prep(0)}, "Commit", nil, "rm1's vote counted", "each vote is a condition of its own"},
+		{[]step{prep(0), prep(1), {action: "CrashTM"}}, "Commit", nil, "", "a crash loses the votes: tm up is never alone"},
+		{[]step{{action: "CrashTM"}}, "Abort", nil, "tm up", "a transaction manager that is down"},
+		{[]step{{action: "Abort", out: 2}}, "Abort", nil, "undecided", "a second decision"},
+		{[]step{{action: "Abort", out: 2}}, "TMResend", nil, "an rm has not acknowledged", "nothing to resend"},
+		{nil, "TMResend", nil, "decided", "no decision to resend"},
+		{[]step{{action: "CrashRM", args: []any{0}}}, "Prepare", []any{0}, "rm up", "a resource manager that is down"},
+		{[]step{prep(0)}, "RMAbort", []any{0}, "rm working", "a prepared resource manager may not abort on its own"},
+		{nil, "RMResend", []any{0}, "rm prepared", "no vote to resend"},
+	}
+	for _, tt := range tests {
+		s := play(t, m, tt.steps)
+		a := m.Action(tt.action)
+		choice := -1
+		for c := range a.Choices {
+			if reflect.DeepEqual(a.Args(c), tt.args) {
+				choice = c
+			}
+		}
+		if choice < 0 {
+			t.Fatalf("%s has no arguments %v", tt.action, tt.args)
+		}
+		got := ""
+		if i := a.Only(&s, choice); i >= 0 {
+			got = a.Conditions[i].Name
+		}
+		if got != tt.want {
+			t.Errorf("%s after %v: the only false condition is %q, want %q (%s)", a.Label(choice), tt.steps, got, tt.want, tt.reason)
+		}
+	}
+}
+
 func TestParseLink(t *testing.T) {
 	tests := []struct {
 		link   string

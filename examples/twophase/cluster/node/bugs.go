@@ -10,6 +10,10 @@ type Bugs struct {
 	// EarlyCommit makes the transaction manager commit when told to,
 	// without checking that every resource manager is prepared.
 	EarlyCommit bool
+	// AllButOne makes the transaction manager commit when all but one
+	// resource manager voted: it checks the votes, and lets one be
+	// missing.
+	AllButOne bool
 	// ForgetPrepared makes a resource manager keep "prepared" in memory
 	// only, without logging it: after a crash it has forgotten its vote.
 	ForgetPrepared bool
@@ -19,12 +23,14 @@ type Bugs struct {
 }
 
 // bugNames are the names of the bugs, as ParseBugs reads them.
-var bugNames = []string{"earlycommit", "forgetprepared", "doublecommit"}
+var bugNames = []string{"earlycommit", "allbutone", "forgetprepared", "doublecommit"}
 
 func (b *Bugs) field(name string) *bool {
 	switch name {
 	case "earlycommit":
 		return &b.EarlyCommit
+	case "allbutone":
+		return &b.AllButOne
 	case "forgetprepared":
 		return &b.ForgetPrepared
 	case "doublecommit":
@@ -34,7 +40,7 @@ func (b *Bugs) field(name string) *bool {
 }
 
 // ParseBugs parses a comma-separated list of bug names: earlycommit,
-// forgetprepared, doublecommit. Spaces and empty names are ignored.
+// allbutone, forgetprepared, doublecommit. Spaces and empty names are ignored.
 func ParseBugs(list string) (Bugs, error) {
 	var b Bugs
 	for name := range strings.SplitSeq(list, ",") {

@@ -23,6 +23,6 @@
 // its log ([RecoverRM], [RecoverTM]); the transaction manager's received
 // votes and acknowledgements are in memory only and lost.
 //
-// [Bugs] plants bugs for a test suite to catch: EarlyCommit, ForgetPrepared,
-// DoubleCommit.
+// [Bugs] plants bugs for a test suite to catch: EarlyCommit, AllButOne,
+// ForgetPrepared, DoubleCommit.
 package node

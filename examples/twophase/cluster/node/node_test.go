@@ -116,6 +116,7 @@ func TestParseBugs(t *testing.T) {
 	}{
 		{"", Bugs{}, true, "no bugs by default"},
 		{"earlycommit", Bugs{EarlyCommit: true}, true, "one bug"},
+		{"allbutone,earlycommit", Bugs{EarlyCommit: true, AllButOne: true}, true, "two bugs of the transaction manager"},
 		{" forgetprepared, doublecommit ,", Bugs{ForgetPrepared: true, DoubleCommit: true}, true, "spaces and empty names are ignored"},
 		{"overdraft", Bugs{}, false, "another example's bug is unknown here"},
 	}
@@ -393,6 +394,17 @@ func TestBugs(t *testing.T) {
 		must[bool](t)(cl.c[1].Prepare(ctx))
 		if n, err := cl.c[0].Commit(ctx); err != nil || n != 1 {
 			t.Fatalf("Commit with one vote = %d, %v; the bug commits, and working rm1 refuses", n, err)
+		}
+	})
+	t.Run("allbutone", func(t *testing.T) {
+		cl := newCluster(t, 3, Bugs{AllButOne: true})
+		must[bool](t)(cl.c[1].Prepare(ctx))
+		if n, err := cl.c[0].Commit(ctx); !IsRefused(err) {
+			t.Fatalf("Commit with two of three votes missing = %d, %v; want refused, the bug lets one be missing", n, err)
+		}
+		must[bool](t)(cl.c[2].Prepare(ctx))
+		if n, err := cl.c[0].Commit(ctx); err != nil || n != 2 {
+			t.Fatalf("Commit with rm2's vote missing = %d, %v; the bug commits, and working rm2 refuses", n, err)
 		}
 	})
 	t.Run("forgetprepared", func(t *testing.T) {

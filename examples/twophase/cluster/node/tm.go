@@ -106,7 +106,7 @@ func (tm *TM) decide(w http.ResponseWriter, r *http.Request, d string) {
 	case tm.decision != "":
 		refuse(w, "tm decided %s already", tm.decision)
 		return
-	case d == Commit && slices.Contains(tm.prepared, false) && !tm.bugs.EarlyCommit:
+	case d == Commit && tm.missingVotes() > 0 && !tm.bugs.EarlyCommit:
 		refuse(w, "tm cannot commit: prepared %v", tm.prepared)
 		return
 	}
@@ -117,6 +117,21 @@ func (tm *TM) decide(w http.ResponseWriter, r *http.Request, d string) {
 	tm.decision = d
 	clear(tm.prepared) // votes serve no purpose once decided
 	tm.reply(w, r)
+}
+
+// missingVotes returns how many resource managers have not voted, less
+// one with the planted bug AllButOne.
+func (tm *TM) missingVotes() int {
+	n := 0
+	for _, p := range tm.prepared {
+		if !p {
+			n++
+		}
+	}
+	if tm.bugs.AllButOne {
+		n--
+	}
+	return n
 }
 
 // resend sends the decision again to the resource managers that did not

@@ -161,7 +161,10 @@ func (r *Runner[S]) step(ctx context.Context, x *run[S], st Step, n int) *Failur
 		x.unobserved++
 	} else {
 		what := "view after the step"
-		if x.unobserved > 0 {
+		switch {
+		case x.unobserved == 1:
+			what = fmt.Sprintf("view after the step (the first view since step %d, which was not observed)", x.since)
+		case x.unobserved > 1:
 			what = fmt.Sprintf("view after the step (the first view since step %d: steps %s were not observed)", x.since, span(x.since, n-1))
 		}
 		if m := r.compareView(ctx, x, what); m != "" {

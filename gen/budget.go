@@ -142,7 +142,7 @@ func order(tests []Test) []Test {
 // units names what each criterion counts.
 var units = map[Criterion]string{
 	Transitions: "transitions", States: "states", Actions: "actions with arguments", Pairs: "transition pairs",
-	Boundaries: "boundaries", Conditions: "guard conditions", Invalid: "values outside domains", Reset: "resets",
+	Boundaries: "boundaries", Conditions: "conditions with arguments", Invalid: "values outside domains", Reset: "resets",
 	Counterexamples: "violations", Random: "random walks",
 }
 
@@ -166,6 +166,11 @@ func (sel *selector[S]) reports(chosen []Test, dropped map[Criterion]int, missed
 			if sel.covered[id] {
 				r.Covered++
 			}
+		}
+		if c == Conditions {
+			// A condition that is never the only false one is one that
+			// no test can try alone: it counts, uncovered.
+			r.Items += sel.unreachable
 		}
 		out = append(out, r)
 	}

@@ -88,6 +88,11 @@ func (sel *selector[S]) negatives() []Test {
 				if plan(item{kind: kRefused, a: id32}) {
 					addAt(s, negStep{crit: Boundaries, id: id})
 				}
+				if s < g.Inits && plan(item{kind: kInitRefused, a: id32, b: int32(s)}) {
+					// What a client may try first: a step before anything
+					// else has happened.
+					addAt(s, negStep{crit: Boundaries, id: id, note: "refused in the initial state"})
+				}
 				for _, sib := range sel.sibs[id] {
 					if sel.enabled(s, int32(sib)) {
 						if plan(item{kind: kArgEdge, a: id32}) {
@@ -101,7 +106,7 @@ func (sel *selector[S]) negatives() []Test {
 				a, c := g.Action(id)
 				act := g.Actions[a]
 				if len(act.Conditions) > 0 {
-					if only := act.Only(&g.States[s], c); only >= 0 && plan(item{kind: kCondition, a: int32(a), b: int32(only)}) {
+					if only := act.Only(&g.States[s], c); only >= 0 && plan(item{kind: kCondition, a: id32, b: int32(only)}) {
 						addAt(s, negStep{crit: Conditions, id: id, note: fmt.Sprintf("only %q is false", act.Conditions[only].Name)})
 					}
 				}
@@ -317,6 +322,9 @@ func (sel *selector[S]) coverAll(t *Test) []item {
 			}
 			id := int32(g.ID(ai, c))
 			add(item{kind: kRefused, a: id})
+			if s < g.Inits {
+				add(item{kind: kInitRefused, a: id, b: int32(s)})
+			}
 			for _, sib := range sel.sibs[id] {
 				if sel.enabled(s, int32(sib)) {
 					add(item{kind: kArgEdge, a: id})
@@ -328,7 +336,7 @@ func (sel *selector[S]) coverAll(t *Test) []item {
 			}
 			if len(a.Conditions) > 0 {
 				if only := a.Only(&g.States[s], c); only >= 0 {
-					add(item{kind: kCondition, a: int32(ai), b: int32(only)})
+					add(item{kind: kCondition, a: id, b: int32(only)})
 				}
 			}
 		default:

@@ -34,9 +34,10 @@ const (
 	// enabled.
 	Boundaries Criterion = "boundaries"
 	// Conditions: for each named condition of an action's guard
-	// (dsl's Requires), a state where it is the only false one, where the
-	// action is tried as a negative step: an implementation that checks
-	// only some parts of a guard is caught (MC/DC-style).
+	// (dsl's Requires) and each argument tuple, a state where it is the
+	// only false one, where the action is tried as a negative step: an
+	// implementation that checks only some parts of a guard is caught
+	// (MC/DC-style).
 	Conditions Criterion = "conditions"
 	// Invalid: each value just outside each parameter's domain
 	// (model.Param.Invalid: 0, -1, max+1, an unknown name, the empty
@@ -200,7 +201,7 @@ func (r Report) String() string {
 // singular is the singular of the units of reports.
 var singular = map[string]string{
 	"transitions": "transition", "states": "state", "actions with arguments": "action with arguments",
-	"transition pairs": "transition pair", "boundaries": "boundary", "guard conditions": "guard condition",
+	"transition pairs": "transition pair", "boundaries": "boundary", "conditions with arguments": "condition with arguments",
 	"values outside domains": "value outside a domain", "resets": "reset", "violations": "violation",
 	"random walks": "random walk",
 }

@@ -79,6 +79,7 @@ func Select[S any](ctx context.Context, m *model.Model[S], opts Options) (*Suite
 		}
 		if sel.want[Conditions] {
 			missed[Conditions] = sel.conditionsMissed()
+			sel.unreachable = len(missed[Conditions])
 		}
 	}
 	chosen, dropped := sel.choose(cands)
@@ -131,10 +132,11 @@ const (
 	kAction                // an action with arguments taken: a = id
 	kPair                  // two transitions in a row: a, b = global edges
 	kRefused               // a negative step: a = id
+	kInitRefused           // a negative step in an initial state: a = id, b = the initial state
 	kJustOff               // a negative step right after a step that disabled it: a = id, b = action of that step
 	kArgEdge               // a negative step where a tuple differing in one argument is enabled: a = id
 	kJustOn                // a step right after the step that enabled it: a = id
-	kCondition             // a negative step with one condition false: a = action, b = condition
+	kCondition             // a negative step with one condition false: a = id, b = condition
 	kInvalid               // a value outside a domain: a = action, b = parameter, c = value
 	kReset                 // a reset from a state with another view: a = initial state
 	kViolation             // a counterexample: a = violation
@@ -153,7 +155,7 @@ func (k kind) criterion() Criterion {
 		return Actions
 	case kPair:
 		return Pairs
-	case kRefused, kJustOff, kArgEdge, kJustOn:
+	case kRefused, kInitRefused, kJustOff, kArgEdge, kJustOn:
 		return Boundaries
 	case kCondition:
 		return Conditions
@@ -175,7 +177,7 @@ func (k kind) criterion() Criterion {
 // that differs from the initial one, sixteen times.
 func (k kind) weight() int {
 	switch k {
-	case kRefused, kJustOff, kArgEdge, kCondition, kInvalid, kViolation:
+	case kRefused, kInitRefused, kJustOff, kArgEdge, kCondition, kInvalid, kViolation:
 		return 8
 	case kReset:
 		return 16
@@ -204,6 +206,8 @@ type selector[S any] struct {
 	// which the chosen tests cover.
 	universe map[item]int32
 	covered  []bool
+	// unreachable counts the conditions that are never the only false one.
+	unreachable int
 	// BFS scratch
 	seen   []int32
 	epoch  int32

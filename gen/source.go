@@ -79,8 +79,11 @@ func Source(s *Suite, f File) ([]byte, error) {
 		bp("// Coverage (model %s: %d states, %d transitions):\n", s.Model, s.States, s.Transitions)
 	}
 	for _, r := range s.Reports {
-		for _, line := range strings.Split(r.String(), "\n") {
-			bp("//\t%s\n", comment(strings.TrimPrefix(line, "\t")))
+		for i, line := range strings.Split(r.String(), "\n") {
+			if i > 0 {
+				line = "\t" + strings.TrimPrefix(line, "\t")
+			}
+			bp("//\t%s\n", comment(line))
 		}
 	}
 	bp("\n// %s drives steps through the model and a fresh adapter, and fails the\n", helper)

@@ -13,8 +13,8 @@ import (
 
 // Coverage (model Bank: 16 states, 124 transitions):
 //	transitions: 3 tests, 131 steps cover 100% of 124 transitions
-//	boundaries: 27 tests, 115 steps cover 100% of 84 boundaries
-//	conditions: nothing to cover (no guard conditions)
+//	boundaries: 29 tests, 131 steps cover 100% of 100 boundaries
+//	conditions: nothing to cover (no conditions with arguments)
 //	invalid: 3 tests, 20 steps cover 100% of 18 values outside domains
 //	reset: 1 test, 4 steps cover 100% of 1 reset
 
@@ -326,6 +326,34 @@ func TestBank_Invalid_c79415bb(t *testing.T) {
 		{Action: "ConcurrentTransfers", Args: []any{"unknown", "b"}, Refused: true}, // "unknown" is outside the domain of from
 		{Action: "ConcurrentTransfers", Args: []any{"a", ""}, Refused: true},        // "" is outside the domain of to
 		{Action: "ConcurrentTransfers", Args: []any{"a", "unknown"}, Refused: true}, // "unknown" is outside the domain of to
+	})
+}
+
+// boundaries: 8 steps, 8 refused.
+func TestBank_Boundaries_762a1751(t *testing.T) {
+	mbtRunBank(t, 0, []adapters.Step{
+		{Action: "Transfer", Args: []any{"b", "a", 1}, Refused: true},         // refused in the initial state
+		{Action: "Transfer", Args: []any{"b", "a", 2}, Refused: true},         // refused in the initial state
+		{Action: "Transfer", Args: []any{"b", "b", 1}, Refused: true},         // refused in the initial state
+		{Action: "Transfer", Args: []any{"b", "b", 2}, Refused: true},         // refused in the initial state
+		{Action: "ConcurrentTransfers", Args: []any{"a", "a"}, Refused: true}, // refused in the initial state
+		{Action: "ConcurrentTransfers", Args: []any{"a", "b"}, Refused: true}, // refused in the initial state
+		{Action: "ConcurrentTransfers", Args: []any{"b", "a"}, Refused: true}, // refused in the initial state
+		{Action: "ConcurrentTransfers", Args: []any{"b", "b"}, Refused: true}, // refused in the initial state
+	})
+}
+
+// boundaries: 8 steps, 8 refused.
+func TestBank_Boundaries_d0ec3b6b(t *testing.T) {
+	mbtRunBank(t, 0, []adapters.Step{
+		{Action: "Withdraw", Args: []any{"a", 1}, Refused: true},      // refused in the initial state
+		{Action: "Withdraw", Args: []any{"a", 2}, Refused: true},      // refused in the initial state
+		{Action: "Withdraw", Args: []any{"b", 1}, Refused: true},      // refused in the initial state
+		{Action: "Withdraw", Args: []any{"b", 2}, Refused: true},      // refused in the initial state
+		{Action: "Transfer", Args: []any{"a", "a", 1}, Refused: true}, // refused in the initial state
+		{Action: "Transfer", Args: []any{"a", "a", 2}, Refused: true}, // refused in the initial state
+		{Action: "Transfer", Args: []any{"a", "b", 1}, Refused: true}, // refused in the initial state
+		{Action: "Transfer", Args: []any{"a", "b", 2}, Refused: true}, // refused in the initial state
 	})
 }
 

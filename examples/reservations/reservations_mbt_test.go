@@ -14,8 +14,8 @@ import (
 
 // Coverage (model Reservations: 31 states, 108 transitions):
 //	transitions: 22 tests, 159 steps cover 100% of 108 transitions
-//	boundaries: 5 tests, 24 steps cover 100% of 24 boundaries
-//	conditions: 1 test, 2 steps cover 100% of 3 guard conditions
+//	boundaries: 3 tests, 16 steps cover 100% of 30 boundaries
+//	conditions: 3 tests, 11 steps cover 100% of 8 conditions with arguments
 //	invalid: 2 tests, 5 steps cover 100% of 4 values outside domains
 //	reset: 1 test, 5 steps cover 100% of 1 reset
 
@@ -59,23 +59,12 @@ func TestReservations_Invalid_043ee571(t *testing.T) {
 	})
 }
 
-// boundaries: 3 steps, 1 refused, 2 unobserved.
-func TestReservations_Boundaries_e37ec0f4(t *testing.T) {
+// conditions: 3 steps, 1 refused, 2 unobserved.
+func TestReservations_Conditions_e37ec0f4(t *testing.T) {
 	mbtRunReservations(t, 0, []adapters.Step{
 		{Action: "Reserve", Args: []any{"apple"}, NoView: true},  // returns "r1"
 		{Action: "Reserve", Args: []any{"apple"}, NoView: true},  // returns "r2"
-		{Action: "Reserve", Args: []any{"apple"}, Refused: true}, // refused right after Reserve; Reserve("pear") is enabled here
-	})
-}
-
-// boundaries: 5 steps, 4 refused, 1 unobserved.
-func TestReservations_Boundaries_39936ccd(t *testing.T) {
-	mbtRunReservations(t, 0, []adapters.Step{
-		{Action: "Reserve", Args: []any{"apple"}, NoView: true},         // returns "r1"
-		{Action: "Get", Args: []any{model.Ref("r2")}, Refused: true},    // Get("r1") is enabled here
-		{Action: "Get", Args: []any{model.Ref("r3")}, Refused: true},    // Get("r1") is enabled here
-		{Action: "Cancel", Args: []any{model.Ref("r2")}, Refused: true}, // Cancel("r1") is enabled here
-		{Action: "Cancel", Args: []any{model.Ref("r3")}, Refused: true}, // Cancel("r1") is enabled here
+		{Action: "Reserve", Args: []any{"apple"}, Refused: true}, // refused right after Reserve; Reserve("pear") is enabled here; only "in stock" is false
 	})
 }
 
@@ -164,6 +153,18 @@ func TestReservations_Transitions_d28cc515(t *testing.T) {
 		{Action: "Cancel", Args: []any{model.Ref("r2")}},
 		{Action: "Get", Args: []any{model.Ref("r1")}}, // returns "pear"
 		{Action: "Cancel", Args: []any{model.Ref("r1")}},
+	})
+}
+
+// conditions: 6 steps, 6 refused.
+func TestReservations_Conditions_40f95f95(t *testing.T) {
+	mbtRunReservations(t, 0, []adapters.Step{
+		{Action: "Get", Args: []any{model.Ref("r1")}, Refused: true},    // refused in the initial state; only "held" is false
+		{Action: "Get", Args: []any{model.Ref("r2")}, Refused: true},    // refused in the initial state; only "held" is false
+		{Action: "Get", Args: []any{model.Ref("r3")}, Refused: true},    // refused in the initial state; only "held" is false
+		{Action: "Cancel", Args: []any{model.Ref("r1")}, Refused: true}, // refused in the initial state; only "held" is false
+		{Action: "Cancel", Args: []any{model.Ref("r2")}, Refused: true}, // refused in the initial state; only "held" is false
+		{Action: "Cancel", Args: []any{model.Ref("r3")}, Refused: true}, // refused in the initial state; only "held" is false
 	})
 }
 

@@ -13,10 +13,10 @@ import (
 
 // Coverage (model Cluster: 188 states, 691 transitions):
 //	transitions: 262 tests, 1096 steps cover 100% of 691 transitions
-//	boundaries: 29 tests, 139 steps cover 100% of 115 boundaries
-//	conditions: 8 tests, 22 steps cover 100% of 13 guard conditions
-//	condition "tm up" of Commit is never the only false one in a reachable state
-//	condition "undecided" of Commit is never the only false one in a reachable state
+//	boundaries: 29 tests, 137 steps cover 100% of 123 boundaries
+//	conditions: 10 tests, 31 steps cover 90% of 21 conditions with arguments
+//		condition "tm up" of Commit is never the only false one in a reachable state
+//		condition "undecided" of Commit is never the only false one in a reachable state
 //	invalid: 4 tests, 18 steps cover 100% of 16 values outside domains
 //	reset: 1 test, 6 steps cover 100% of 1 reset
 
@@ -43,19 +43,19 @@ func TestCluster_Conditions_63a2d764(t *testing.T) {
 	})
 }
 
-// conditions: 2 steps, 1 refused, 1 unobserved.
-func TestCluster_Conditions_9c9770fc(t *testing.T) {
+// boundaries: 2 steps, 1 refused, 1 unobserved.
+func TestCluster_Boundaries_91516d9f(t *testing.T) {
 	mbtRunCluster(t, 0, []adapters.Step{
-		{Action: "Prepare", Args: []any{1}, NoView: true}, // returns true
-		{Action: "Commit", Refused: true},                 // only "rm0's vote counted" is false
+		{Action: "CrashRM", Args: []any{1}, NoView: true},
+		{Action: "RestartRM", Args: []any{0}, Refused: true}, // RestartRM(1) is enabled here
 	})
 }
 
-// conditions: 2 steps, 2 refused.
-func TestCluster_Conditions_d9f4983a(t *testing.T) {
+// boundaries: 2 steps, 1 refused, 1 unobserved.
+func TestCluster_Boundaries_945ecc26(t *testing.T) {
 	mbtRunCluster(t, 0, []adapters.Step{
-		{Action: "RMResend", Args: []any{0}, Refused: true}, // only "rm prepared" is false
-		{Action: "TMResend", Refused: true},                 // only "decided" is false
+		{Action: "Prepare", Args: []any{1}, NoView: true},   // returns true
+		{Action: "RMResend", Args: []any{0}, Refused: true}, // RMResend(1) is enabled here
 	})
 }
 
@@ -208,6 +208,15 @@ func TestCluster_Conditions_19d89e08(t *testing.T) {
 }
 
 // conditions: 3 steps, 1 refused, 2 unobserved.
+func TestCluster_Conditions_5cfb85ea(t *testing.T) {
+	mbtRunCluster(t, 0, []adapters.Step{
+		{Action: "Prepare", Args: []any{1}, NoView: true}, // returns true
+		{Action: "CrashRM", Args: []any{1}, NoView: true},
+		{Action: "RMResend", Args: []any{1}, Refused: true}, // refused right after CrashRM; only "rm up" is false
+	})
+}
+
+// conditions: 3 steps, 1 refused, 2 unobserved.
 func TestCluster_Conditions_6ca3ab2b(t *testing.T) {
 	mbtRunCluster(t, 0, []adapters.Step{
 		{Action: "Prepare", Args: []any{0}, NoView: true}, // returns true
@@ -222,6 +231,24 @@ func TestCluster_Conditions_82ba35c3(t *testing.T) {
 		{Action: "CrashRM", Args: []any{0}, NoView: true},
 		{Action: "Prepare", Args: []any{0}, Refused: true}, // refused right after CrashRM; only "rm up" is false
 		{Action: "RMAbort", Args: []any{0}, Refused: true}, // refused right after CrashRM; only "rm up" is false
+	})
+}
+
+// conditions: 3 steps, 3 refused.
+func TestCluster_Conditions_c7256688(t *testing.T) {
+	mbtRunCluster(t, 0, []adapters.Step{
+		{Action: "RMResend", Args: []any{0}, Refused: true}, // refused in the initial state; only "rm prepared" is false
+		{Action: "RMResend", Args: []any{1}, Refused: true}, // refused in the initial state; only "rm prepared" is false
+		{Action: "TMResend", Refused: true},                 // refused in the initial state; only "decided" is false
+	})
+}
+
+// conditions: 3 steps, 2 refused, 1 unobserved.
+func TestCluster_Conditions_cc6863ce(t *testing.T) {
+	mbtRunCluster(t, 0, []adapters.Step{
+		{Action: "CrashRM", Args: []any{1}, NoView: true},
+		{Action: "Prepare", Args: []any{1}, Refused: true}, // refused right after CrashRM; only "rm up" is false
+		{Action: "RMAbort", Args: []any{1}, Refused: true}, // refused right after CrashRM; only "rm up" is false
 	})
 }
 
@@ -240,15 +267,6 @@ func TestCluster_Boundaries_5a8136bc(t *testing.T) {
 		{Action: "RMAbort", Args: []any{0}, NoView: true},
 		{Action: "Prepare", Args: []any{0}, Refused: true}, // refused right after RMAbort
 		{Action: "RMAbort", Args: []any{0}, Refused: true}, // refused right after RMAbort
-	})
-}
-
-// boundaries: 3 steps, 1 refused, 2 unobserved.
-func TestCluster_Boundaries_5cfb85ea(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
-		{Action: "Prepare", Args: []any{1}, NoView: true}, // returns true
-		{Action: "CrashRM", Args: []any{1}, NoView: true},
-		{Action: "RMResend", Args: []any{1}, Refused: true}, // refused right after CrashRM
 	})
 }
 
@@ -1199,6 +1217,16 @@ func TestCluster_Invalid_c515186d(t *testing.T) {
 }
 
 // conditions: 4 steps, 3 refused, 1 unobserved.
+func TestCluster_Conditions_a10e2f1c(t *testing.T) {
+	mbtRunCluster(t, 0, []adapters.Step{
+		{Action: "Prepare", Args: []any{1}, NoView: true},  // returns true
+		{Action: "Prepare", Args: []any{1}, Refused: true}, // refused right after Prepare; Prepare(0) is enabled here; only "rm working" is false
+		{Action: "RMAbort", Args: []any{1}, Refused: true}, // refused right after Prepare; RMAbort(0) is enabled here; only "rm working" is false
+		{Action: "Commit", Refused: true},                  // only "rm0's vote counted" is false
+	})
+}
+
+// conditions: 4 steps, 3 refused, 1 unobserved.
 func TestCluster_Conditions_b27a3297(t *testing.T) {
 	mbtRunCluster(t, 0, []adapters.Step{
 		{Action: "Prepare", Args: []any{0}, NoView: true},  // returns true
@@ -1228,16 +1256,6 @@ func TestCluster_Boundaries_28be08e2(t *testing.T) {
 	})
 }
 
-// boundaries: 4 steps, 3 refused, 1 unobserved.
-func TestCluster_Boundaries_2ffb06c6(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
-		{Action: "Prepare", Args: []any{1}, NoView: true},   // returns true
-		{Action: "Prepare", Args: []any{1}, Refused: true},  // refused right after Prepare; Prepare(0) is enabled here
-		{Action: "RMAbort", Args: []any{1}, Refused: true},  // refused right after Prepare; RMAbort(0) is enabled here
-		{Action: "RMResend", Args: []any{0}, Refused: true}, // RMResend(1) is enabled here
-	})
-}
-
 // boundaries: 4 steps, 1 refused, 3 unobserved.
 func TestCluster_Boundaries_346b96b8(t *testing.T) {
 	mbtRunCluster(t, 0, []adapters.Step{
@@ -1255,16 +1273,6 @@ func TestCluster_Boundaries_601040a0(t *testing.T) {
 		{Action: "LoseReplies", Args: []any{"tm->rm0"}, Refused: true}, // refused right after LoseRequests
 		{Action: "LoseReplies", Args: []any{"rm1->tm"}, Refused: true}, // refused right after LoseRequests
 		{Action: "LoseReplies", Args: []any{"tm->rm1"}, Refused: true}, // refused right after LoseRequests
-	})
-}
-
-// boundaries: 4 steps, 3 refused, 1 unobserved.
-func TestCluster_Boundaries_f54d4317(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
-		{Action: "CrashRM", Args: []any{1}, NoView: true},
-		{Action: "Prepare", Args: []any{1}, Refused: true},   // refused right after CrashRM
-		{Action: "RMAbort", Args: []any{1}, Refused: true},   // refused right after CrashRM
-		{Action: "RestartRM", Args: []any{0}, Refused: true}, // RestartRM(1) is enabled here
 	})
 }
 
@@ -1958,6 +1966,17 @@ func TestCluster_Boundaries_8bb10dfa(t *testing.T) {
 		{Action: "Prepare", Args: []any{1}, Refused: true}, // refused right after Abort
 		{Action: "RMAbort", Args: []any{0}, Refused: true}, // refused right after Abort
 		{Action: "RMAbort", Args: []any{1}, Refused: true}, // refused right after Abort
+	})
+}
+
+// boundaries: 5 steps, 5 refused.
+func TestCluster_Boundaries_8cb7444b(t *testing.T) {
+	mbtRunCluster(t, 0, []adapters.Step{
+		{Action: "Commit", Refused: true},                    // refused in the initial state
+		{Action: "RestartRM", Args: []any{0}, Refused: true}, // refused in the initial state
+		{Action: "RestartRM", Args: []any{1}, Refused: true}, // refused in the initial state
+		{Action: "RestartTM", Refused: true},                 // refused in the initial state
+		{Action: "Heal", Refused: true},                      // refused in the initial state
 	})
 }
 

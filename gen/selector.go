@@ -127,20 +127,20 @@ func defaultTestSteps(depth []int32) int {
 type kind uint8
 
 const (
-	kEdge      kind = iota // a transition: a = global edge
-	kState                 // a state: a = state
-	kAction                // an action with arguments taken: a = id
-	kPair                  // two transitions in a row: a, b = global edges
-	kRefused               // a negative step: a = id
-	kInitRefused           // a negative step in an initial state: a = id, b = the initial state
-	kJustOff               // a negative step right after a step that disabled it: a = id, b = action of that step
-	kArgEdge               // a negative step where a tuple differing in one argument is enabled: a = id
-	kJustOn                // a step right after the step that enabled it: a = id
-	kCondition             // a negative step with one condition false: a = id, b = condition
-	kInvalid               // a value outside a domain: a = action, b = parameter, c = value
-	kReset                 // a reset from a state with another view: a = initial state
-	kViolation             // a counterexample: a = violation
-	kRandom                // a random walk: a = walk
+	kEdge        kind = iota // a transition: a = global edge
+	kState                   // a state: a = state
+	kAction                  // an action with arguments taken: a = id
+	kPair                    // two transitions in a row: a, b = global edges
+	kRefused                 // a negative step: a = id
+	kInitRefused             // a negative step in an initial state: a = id, b = the initial state
+	kJustOff                 // a negative step right after a step that disabled it: a = id, b = action of that step
+	kArgEdge                 // a negative step where a tuple differing in one argument is enabled: a = id
+	kJustOn                  // a step right after the step that enabled it: a = id
+	kCondition               // a negative step with one condition false: a = id, b = condition
+	kInvalid                 // a value outside a domain: a = action, b = parameter, c = value
+	kReset                   // a reset from a state with another view: a = initial state
+	kViolation               // a counterexample: a = violation
+	kRandom                  // a random walk: a = walk
 	kinds
 )
 

@@ -100,8 +100,8 @@ type Delivery struct {
 	Redelivered bool `json:"redelivered"`
 }
 
-// View is what the broker shows of itself, compared after every step: its
-// messages in publish order.
+// View is what the broker shows of itself, compared with the model's after
+// every step a test observes: its messages in publish order.
 type View struct {
 	Messages []MessageView `json:"messages"`
 }
@@ -192,7 +192,13 @@ func Model(c Config) (*model.Model[State], error) {
 	m.Init(State{Published: make([]int, c.Producers)})
 
 	producers, consumers := ProducerNames(c.Producers), ConsumerNames(c.Consumers)
-	producer := dsl.Values("p", producers...)
+	// The names of producers and consumers bound the model, not the
+	// broker: it serves any client by the name it gives, so only the empty
+	// name is outside the domains of Publish and Deliver that the broker
+	// must refuse. The actions on a lease (Ack, CrashConsumer, LoseAck)
+	// keep the derived values outside, "" and "unknown": a consumer that
+	// holds no lease.
+	producer := dsl.Values("p", producers...).Outside("")
 	consumer := dsl.Values("c", consumers...)
 	pIndex := func(p string) int { return slices.Index(producers, p) }
 
@@ -205,14 +211,15 @@ func Model(c Config) (*model.Model[State], error) {
 		}).
 		Returns(func(s State, p string) any { return fmt.Sprintf("%s.%d", p, s.Published[pIndex(p)]+1) })
 
-	dsl.Action1(m, "Deliver", consumer,
-		func(s State, cn string) bool { return s.next() >= 0 && !s.leased(cn) },
+	dsl.Action1(m, "Deliver", dsl.Values("c", consumers...).Outside(""), nil,
 		func(s *State, cn string) {
 			if i := s.next(); i >= 0 {
 				msg := &s.Log[i]
 				msg.Delivered, msg.Consumer, msg.Ticks = true, cn, c.Lease
 			}
 		}).
+		Requires("a message is ready", func(s State, _ string) bool { return s.next() >= 0 }).
+		Requires("c holds no lease", func(s State, cn string) bool { return !s.leased(cn) }).
 		Returns(func(s State, cn string) any {
 			i := s.next()
 			if i < 0 {

@@ -12,8 +12,11 @@ import (
 )
 
 // Coverage (model Queue: 43 states, 242 transitions):
-//	transitions: 33 tests, 494 steps cover 100% of 242 transitions
-//	boundaries: 41 tests, 125 steps cover 100% of 42 boundaries
+//	transitions: 32 tests, 491 steps cover 100% of 242 transitions
+//	boundaries: 20 tests, 125 steps cover 100% of 66 boundaries
+//	conditions: 3 tests, 10 steps cover 100% of 4 conditions with arguments
+//	invalid: 3 tests, 13 steps cover 100% of 10 values outside domains
+//	reset: 1 test, 4 steps cover 100% of 1 reset
 
 // mbtRunQueue drives steps through the model and a fresh adapter, and fails the
 // test at the first step where they disagree.
@@ -23,23 +26,261 @@ func mbtRunQueue(t *testing.T, init int, steps []adapters.Step) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r, err := adapters.NewRunner(m, queue.NewAdapter(t), adapters.Options{Init: init, Package: "./examples/queue", Signature: 0xb46fd325bb7909a7})
+	r, err := adapters.NewRunner(m, queue.NewAdapter(t), adapters.Options{Init: init, Package: "./examples/queue", Signature: 0x4aa7012359c6e24})
 	if err != nil {
 		t.Fatal(err)
 	}
 	r.Run(t.Context(), t, steps)
 }
 
-// transitions: 8 steps.
-func TestQueue_Transitions_49c57c5b(t *testing.T) {
+// invalid: 1 step, 1 refused.
+func TestQueue_Invalid_936fcf6b(t *testing.T) {
+	mbtRunQueue(t, 0, []adapters.Step{
+		{Action: "Publish", Args: []any{""}, Refused: true}, // "" is outside the domain of p
+	})
+}
+
+// invalid: 2 steps, 1 refused, 1 unobserved.
+func TestQueue_Invalid_eef3c211(t *testing.T) {
+	mbtRunQueue(t, 0, []adapters.Step{
+		{Action: "Publish", Args: []any{"p1"}, NoView: true}, // returns "p1.1"
+		{Action: "Deliver", Args: []any{""}, Refused: true},  // "" is outside the domain of c
+	})
+}
+
+// conditions: 2 steps, 2 refused.
+func TestQueue_Conditions_c89501b2(t *testing.T) {
+	mbtRunQueue(t, 0, []adapters.Step{
+		{Action: "Deliver", Args: []any{"c1"}, Refused: true}, // refused in the initial state; only "a message is ready" is false
+		{Action: "Deliver", Args: []any{"c2"}, Refused: true}, // refused in the initial state; only "a message is ready" is false
+	})
+}
+
+// boundaries: 3 steps, 1 refused, 2 unobserved.
+func TestQueue_Boundaries_fb3cacae(t *testing.T) {
+	mbtRunQueue(t, 0, []adapters.Step{
+		{Action: "Publish", Args: []any{"p1"}, NoView: true},  // returns "p1.1"
+		{Action: "Publish", Args: []any{"p1"}, NoView: true},  // returns "p1.2"
+		{Action: "Publish", Args: []any{"p1"}, Refused: true}, // refused right after Publish
+	})
+}
+
+// conditions: 4 steps, 1 refused, 3 unobserved.
+func TestQueue_Conditions_95e004c2(t *testing.T) {
+	mbtRunQueue(t, 0, []adapters.Step{
+		{Action: "Publish", Args: []any{"p1"}, NoView: true},  // returns "p1.1"
+		{Action: "Publish", Args: []any{"p1"}, NoView: true},  // returns "p1.2"
+		{Action: "Deliver", Args: []any{"c2"}, NoView: true},  // returns queue.Delivery{ID:"p1.1", Redelivered:false}
+		{Action: "Deliver", Args: []any{"c2"}, Refused: true}, // Deliver("c1") is enabled here; only "c holds no lease" is false
+	})
+}
+
+// conditions: 4 steps, 1 refused, 3 unobserved.
+func TestQueue_Conditions_ca65332e(t *testing.T) {
+	mbtRunQueue(t, 0, []adapters.Step{
+		{Action: "Publish", Args: []any{"p1"}, NoView: true},  // returns "p1.1"
+		{Action: "Publish", Args: []any{"p1"}, NoView: true},  // returns "p1.2"
+		{Action: "Deliver", Args: []any{"c1"}, NoView: true},  // returns queue.Delivery{ID:"p1.1", Redelivered:false}
+		{Action: "Deliver", Args: []any{"c1"}, Refused: true}, // Deliver("c2") is enabled here; only "c holds no lease" is false
+	})
+}
+
+// reset: 4 steps, 2 unobserved.
+func TestQueue_Reset_571641be(t *testing.T) {
+	mbtRunQueue(t, 0, []adapters.Step{
+		{Action: "Publish", Args: []any{"p1"}, NoView: true}, // returns "p1.1"
+		{Action: "Publish", Args: []any{"p1"}, NoView: true}, // returns "p1.2"
+		{Action: "Reset"},                      // back to the initial state
+		{Action: "Publish", Args: []any{"p1"}}, // returns "p1.1"
+	})
+}
+
+// transitions: 4 steps.
+func TestQueue_Transitions_86f97c9b(t *testing.T) {
 	mbtRunQueue(t, 0, []adapters.Step{
 		{Action: "Publish", Args: []any{"p1"}}, // returns "p1.1"
-		{Action: "Publish", Args: []any{"p1"}}, // returns "p1.2"
-		{Action: "Deliver", Args: []any{"c1"}}, // returns queue.Delivery{ID:"p1.1", Redelivered:false}
-		{Action: "Deliver", Args: []any{"c2"}}, // returns queue.Delivery{ID:"p1.2", Redelivered:false}
-		{Action: "Ack", Args: []any{"c1", "p1.1"}},
-		{Action: "Ack", Args: []any{"c2", "p1.2"}},
+		{Action: "Deliver", Args: []any{"c2"}}, // returns queue.Delivery{ID:"p1.1", Redelivered:false}
 		{Action: "Tick"},
+		{Action: "Ack", Args: []any{"c2", "p1.1"}},
+	})
+}
+
+// boundaries: 6 steps, 1 refused, 5 unobserved.
+func TestQueue_Boundaries_17579811(t *testing.T) {
+	mbtRunQueue(t, 0, []adapters.Step{
+		{Action: "Publish", Args: []any{"p1"}, NoView: true}, // returns "p1.1"
+		{Action: "Publish", Args: []any{"p1"}, NoView: true}, // returns "p1.2"
+		{Action: "Deliver", Args: []any{"c1"}, NoView: true}, // returns queue.Delivery{ID:"p1.1", Redelivered:false}
+		{Action: "Deliver", Args: []any{"c2"}, NoView: true}, // returns queue.Delivery{ID:"p1.2", Redelivered:false}
+		{Action: "Ack", Args: []any{"c2", "p1.2"}, NoView: true},
+		{Action: "Ack", Args: []any{"c2", "p1.2"}, Refused: true}, // refused right after Ack
+	})
+}
+
+// boundaries: 6 steps, 4 refused, 2 unobserved.
+func TestQueue_Boundaries_56860a32(t *testing.T) {
+	mbtRunQueue(t, 0, []adapters.Step{
+		{Action: "Publish", Args: []any{"p1"}, NoView: true},        // returns "p1.1"
+		{Action: "Deliver", Args: []any{"c2"}, NoView: true},        // returns queue.Delivery{ID:"p1.1", Redelivered:false}
+		{Action: "Ack", Args: []any{"c1", "p1.1"}, Refused: true},   // Ack("c2", "p1.1") is enabled here
+		{Action: "Ack", Args: []any{"c2", "p1.2"}, Refused: true},   // Ack("c2", "p1.1") is enabled here
+		{Action: "CrashConsumer", Args: []any{"c1"}, Refused: true}, // CrashConsumer("c2") is enabled here
+		{Action: "LoseAck", Args: []any{"c1"}, Refused: true},       // LoseAck("c2") is enabled here
+	})
+}
+
+// boundaries: 6 steps, 1 refused, 5 unobserved.
+func TestQueue_Boundaries_619eca2e(t *testing.T) {
+	mbtRunQueue(t, 0, []adapters.Step{
+		{Action: "Publish", Args: []any{"p1"}, NoView: true}, // returns "p1.1"
+		{Action: "Publish", Args: []any{"p1"}, NoView: true}, // returns "p1.2"
+		{Action: "Deliver", Args: []any{"c1"}, NoView: true}, // returns queue.Delivery{ID:"p1.1", Redelivered:false}
+		{Action: "Deliver", Args: []any{"c2"}, NoView: true}, // returns queue.Delivery{ID:"p1.2", Redelivered:false}
+		{Action: "CrashConsumer", Args: []any{"c2"}, NoView: true},
+		{Action: "Ack", Args: []any{"c2", "p1.2"}, Refused: true}, // refused right after CrashConsumer
+	})
+}
+
+// boundaries: 6 steps, 1 refused, 5 unobserved.
+func TestQueue_Boundaries_721d8da4(t *testing.T) {
+	mbtRunQueue(t, 0, []adapters.Step{
+		{Action: "Publish", Args: []any{"p1"}, NoView: true}, // returns "p1.1"
+		{Action: "Publish", Args: []any{"p1"}, NoView: true}, // returns "p1.2"
+		{Action: "Deliver", Args: []any{"c2"}, NoView: true}, // returns queue.Delivery{ID:"p1.1", Redelivered:false}
+		{Action: "Deliver", Args: []any{"c1"}, NoView: true}, // returns queue.Delivery{ID:"p1.2", Redelivered:false}
+		{Action: "RestartBroker", NoView: true},
+		{Action: "Ack", Args: []any{"c1", "p1.2"}, Refused: true}, // refused right after RestartBroker
+	})
+}
+
+// boundaries: 6 steps, 3 refused, 3 unobserved.
+func TestQueue_Boundaries_7aefadca(t *testing.T) {
+	mbtRunQueue(t, 0, []adapters.Step{
+		{Action: "Publish", Args: []any{"p1"}, NoView: true}, // returns "p1.1"
+		{Action: "Deliver", Args: []any{"c1"}, NoView: true}, // returns queue.Delivery{ID:"p1.1", Redelivered:false}
+		{Action: "Ack", Args: []any{"c1", "p1.1"}, NoView: true},
+		{Action: "Ack", Args: []any{"c1", "p1.1"}, Refused: true},   // refused right after Ack
+		{Action: "CrashConsumer", Args: []any{"c1"}, Refused: true}, // refused right after Ack
+		{Action: "LoseAck", Args: []any{"c1"}, Refused: true},       // refused right after Ack
+	})
+}
+
+// boundaries: 6 steps, 3 refused, 3 unobserved.
+func TestQueue_Boundaries_7fe11540(t *testing.T) {
+	mbtRunQueue(t, 0, []adapters.Step{
+		{Action: "Publish", Args: []any{"p1"}, NoView: true}, // returns "p1.1"
+		{Action: "Deliver", Args: []any{"c2"}, NoView: true}, // returns queue.Delivery{ID:"p1.1", Redelivered:false}
+		{Action: "RestartBroker", NoView: true},
+		{Action: "Ack", Args: []any{"c2", "p1.1"}, Refused: true},   // refused right after RestartBroker
+		{Action: "CrashConsumer", Args: []any{"c2"}, Refused: true}, // refused right after RestartBroker
+		{Action: "LoseAck", Args: []any{"c2"}, Refused: true},       // refused right after RestartBroker
+	})
+}
+
+// boundaries: 6 steps, 1 refused, 5 unobserved.
+func TestQueue_Boundaries_815359fa(t *testing.T) {
+	mbtRunQueue(t, 0, []adapters.Step{
+		{Action: "Publish", Args: []any{"p1"}, NoView: true}, // returns "p1.1"
+		{Action: "Publish", Args: []any{"p1"}, NoView: true}, // returns "p1.2"
+		{Action: "Deliver", Args: []any{"c2"}, NoView: true}, // returns queue.Delivery{ID:"p1.1", Redelivered:false}
+		{Action: "Deliver", Args: []any{"c1"}, NoView: true}, // returns queue.Delivery{ID:"p1.2", Redelivered:false}
+		{Action: "CrashConsumer", Args: []any{"c1"}, NoView: true},
+		{Action: "Ack", Args: []any{"c1", "p1.2"}, Refused: true}, // refused right after CrashConsumer
+	})
+}
+
+// boundaries: 6 steps, 1 refused, 5 unobserved.
+func TestQueue_Boundaries_85c57795(t *testing.T) {
+	mbtRunQueue(t, 0, []adapters.Step{
+		{Action: "Publish", Args: []any{"p1"}, NoView: true}, // returns "p1.1"
+		{Action: "Publish", Args: []any{"p1"}, NoView: true}, // returns "p1.2"
+		{Action: "Deliver", Args: []any{"c2"}, NoView: true}, // returns queue.Delivery{ID:"p1.1", Redelivered:false}
+		{Action: "Deliver", Args: []any{"c1"}, NoView: true}, // returns queue.Delivery{ID:"p1.2", Redelivered:false}
+		{Action: "Ack", Args: []any{"c1", "p1.2"}, NoView: true},
+		{Action: "Ack", Args: []any{"c1", "p1.2"}, Refused: true}, // refused right after Ack
+	})
+}
+
+// boundaries: 6 steps, 3 refused, 3 unobserved.
+func TestQueue_Boundaries_9fa9faf5(t *testing.T) {
+	mbtRunQueue(t, 0, []adapters.Step{
+		{Action: "Publish", Args: []any{"p1"}, NoView: true}, // returns "p1.1"
+		{Action: "Deliver", Args: []any{"c2"}, NoView: true}, // returns queue.Delivery{ID:"p1.1", Redelivered:false}
+		{Action: "CrashConsumer", Args: []any{"c2"}, NoView: true},
+		{Action: "Ack", Args: []any{"c2", "p1.1"}, Refused: true},   // refused right after CrashConsumer
+		{Action: "CrashConsumer", Args: []any{"c2"}, Refused: true}, // refused right after CrashConsumer
+		{Action: "LoseAck", Args: []any{"c2"}, Refused: true},       // refused right after CrashConsumer
+	})
+}
+
+// boundaries: 6 steps, 3 refused, 3 unobserved.
+func TestQueue_Boundaries_a45a8cf4(t *testing.T) {
+	mbtRunQueue(t, 0, []adapters.Step{
+		{Action: "Publish", Args: []any{"p1"}, NoView: true}, // returns "p1.1"
+		{Action: "Deliver", Args: []any{"c1"}, NoView: true}, // returns queue.Delivery{ID:"p1.1", Redelivered:false}
+		{Action: "RestartBroker", NoView: true},
+		{Action: "Ack", Args: []any{"c1", "p1.1"}, Refused: true},   // refused right after RestartBroker
+		{Action: "CrashConsumer", Args: []any{"c1"}, Refused: true}, // refused right after RestartBroker
+		{Action: "LoseAck", Args: []any{"c1"}, Refused: true},       // refused right after RestartBroker
+	})
+}
+
+// boundaries: 6 steps, 3 refused, 3 unobserved.
+func TestQueue_Boundaries_f242a30d(t *testing.T) {
+	mbtRunQueue(t, 0, []adapters.Step{
+		{Action: "Publish", Args: []any{"p1"}, NoView: true}, // returns "p1.1"
+		{Action: "Deliver", Args: []any{"c2"}, NoView: true}, // returns queue.Delivery{ID:"p1.1", Redelivered:false}
+		{Action: "Ack", Args: []any{"c2", "p1.1"}, NoView: true},
+		{Action: "Ack", Args: []any{"c2", "p1.1"}, Refused: true},   // refused right after Ack
+		{Action: "CrashConsumer", Args: []any{"c2"}, Refused: true}, // refused right after Ack
+		{Action: "LoseAck", Args: []any{"c2"}, Refused: true},       // refused right after Ack
+	})
+}
+
+// boundaries: 6 steps, 1 refused, 5 unobserved.
+func TestQueue_Boundaries_f77266b3(t *testing.T) {
+	mbtRunQueue(t, 0, []adapters.Step{
+		{Action: "Publish", Args: []any{"p1"}, NoView: true}, // returns "p1.1"
+		{Action: "Publish", Args: []any{"p1"}, NoView: true}, // returns "p1.2"
+		{Action: "Deliver", Args: []any{"c1"}, NoView: true}, // returns queue.Delivery{ID:"p1.1", Redelivered:false}
+		{Action: "Deliver", Args: []any{"c2"}, NoView: true}, // returns queue.Delivery{ID:"p1.2", Redelivered:false}
+		{Action: "RestartBroker", NoView: true},
+		{Action: "Ack", Args: []any{"c2", "p1.2"}, Refused: true}, // refused right after RestartBroker
+	})
+}
+
+// boundaries: 6 steps, 3 refused, 3 unobserved.
+func TestQueue_Boundaries_ffdf1916(t *testing.T) {
+	mbtRunQueue(t, 0, []adapters.Step{
+		{Action: "Publish", Args: []any{"p1"}, NoView: true}, // returns "p1.1"
+		{Action: "Deliver", Args: []any{"c1"}, NoView: true}, // returns queue.Delivery{ID:"p1.1", Redelivered:false}
+		{Action: "CrashConsumer", Args: []any{"c1"}, NoView: true},
+		{Action: "Ack", Args: []any{"c1", "p1.1"}, Refused: true},   // refused right after CrashConsumer
+		{Action: "CrashConsumer", Args: []any{"c1"}, Refused: true}, // refused right after CrashConsumer
+		{Action: "LoseAck", Args: []any{"c1"}, Refused: true},       // refused right after CrashConsumer
+	})
+}
+
+// transitions: 6 steps.
+func TestQueue_Transitions_5c5fac5e(t *testing.T) {
+	mbtRunQueue(t, 0, []adapters.Step{
+		{Action: "Publish", Args: []any{"p1"}}, // returns "p1.1"
+		{Action: "Deliver", Args: []any{"c1"}}, // returns queue.Delivery{ID:"p1.1", Redelivered:false}
+		{Action: "Tick"},
+		{Action: "Ack", Args: []any{"c1", "p1.1"}},
+		{Action: "Tick"},
+		{Action: "RestartBroker"},
+	})
+}
+
+// transitions: 6 steps.
+func TestQueue_Transitions_776fbc4c(t *testing.T) {
+	mbtRunQueue(t, 0, []adapters.Step{
+		{Action: "Publish", Args: []any{"p1"}}, // returns "p1.1"
+		{Action: "Deliver", Args: []any{"c1"}}, // returns queue.Delivery{ID:"p1.1", Redelivered:false}
+		{Action: "Ack", Args: []any{"c1", "p1.1"}},
+		{Action: "Publish", Args: []any{"p1"}}, // returns "p1.2"
+		{Action: "Deliver", Args: []any{"c2"}}, // returns queue.Delivery{ID:"p1.2", Redelivered:false}
 		{Action: "RestartBroker"},
 	})
 }
@@ -53,6 +294,97 @@ func TestQueue_Transitions_7f566182(t *testing.T) {
 		{Action: "Deliver", Args: []any{"c2"}}, // returns queue.Delivery{ID:"p1.2", Redelivered:false}
 		{Action: "Ack", Args: []any{"c2", "p1.2"}},
 		{Action: "Ack", Args: []any{"c1", "p1.1"}},
+	})
+}
+
+// boundaries: 7 steps, 3 refused, 4 unobserved.
+func TestQueue_Boundaries_1faa99e7(t *testing.T) {
+	mbtRunQueue(t, 0, []adapters.Step{
+		{Action: "Publish", Args: []any{"p1"}, NoView: true}, // returns "p1.1"
+		{Action: "Deliver", Args: []any{"c2"}, NoView: true}, // returns queue.Delivery{ID:"p1.1", Redelivered:false}
+		{Action: "Tick", NoView: true},
+		{Action: "Tick", NoView: true},
+		{Action: "Ack", Args: []any{"c2", "p1.1"}, Refused: true},   // refused right after Tick
+		{Action: "CrashConsumer", Args: []any{"c2"}, Refused: true}, // refused right after Tick
+		{Action: "LoseAck", Args: []any{"c2"}, Refused: true},       // refused right after Tick
+	})
+}
+
+// boundaries: 7 steps, 1 refused, 6 unobserved.
+func TestQueue_Boundaries_4cd9da68(t *testing.T) {
+	mbtRunQueue(t, 0, []adapters.Step{
+		{Action: "Publish", Args: []any{"p1"}, NoView: true}, // returns "p1.1"
+		{Action: "Publish", Args: []any{"p1"}, NoView: true}, // returns "p1.2"
+		{Action: "Deliver", Args: []any{"c1"}, NoView: true}, // returns queue.Delivery{ID:"p1.1", Redelivered:false}
+		{Action: "Deliver", Args: []any{"c2"}, NoView: true}, // returns queue.Delivery{ID:"p1.2", Redelivered:false}
+		{Action: "Tick", NoView: true},
+		{Action: "Tick", NoView: true},
+		{Action: "Ack", Args: []any{"c2", "p1.2"}, Refused: true}, // refused right after Tick
+	})
+}
+
+// boundaries: 7 steps, 3 refused, 4 unobserved.
+func TestQueue_Boundaries_b95d9f77(t *testing.T) {
+	mbtRunQueue(t, 0, []adapters.Step{
+		{Action: "Publish", Args: []any{"p1"}, NoView: true}, // returns "p1.1"
+		{Action: "Deliver", Args: []any{"c1"}, NoView: true}, // returns queue.Delivery{ID:"p1.1", Redelivered:false}
+		{Action: "Tick", NoView: true},
+		{Action: "Tick", NoView: true},
+		{Action: "Ack", Args: []any{"c1", "p1.1"}, Refused: true},   // refused right after Tick
+		{Action: "CrashConsumer", Args: []any{"c1"}, Refused: true}, // refused right after Tick
+		{Action: "LoseAck", Args: []any{"c1"}, Refused: true},       // refused right after Tick
+	})
+}
+
+// boundaries: 7 steps, 1 refused, 6 unobserved.
+func TestQueue_Boundaries_da551bd7(t *testing.T) {
+	mbtRunQueue(t, 0, []adapters.Step{
+		{Action: "Publish", Args: []any{"p1"}, NoView: true}, // returns "p1.1"
+		{Action: "Publish", Args: []any{"p1"}, NoView: true}, // returns "p1.2"
+		{Action: "Deliver", Args: []any{"c2"}, NoView: true}, // returns queue.Delivery{ID:"p1.1", Redelivered:false}
+		{Action: "Deliver", Args: []any{"c1"}, NoView: true}, // returns queue.Delivery{ID:"p1.2", Redelivered:false}
+		{Action: "Tick", NoView: true},
+		{Action: "Tick", NoView: true},
+		{Action: "Ack", Args: []any{"c1", "p1.2"}, Refused: true}, // refused right after Tick
+	})
+}
+
+// transitions: 7 steps.
+func TestQueue_Transitions_0d8723e7(t *testing.T) {
+	mbtRunQueue(t, 0, []adapters.Step{
+		{Action: "Publish", Args: []any{"p1"}}, // returns "p1.1"
+		{Action: "Deliver", Args: []any{"c1"}}, // returns queue.Delivery{ID:"p1.1", Redelivered:false}
+		{Action: "Publish", Args: []any{"p1"}}, // returns "p1.2"
+		{Action: "Ack", Args: []any{"c1", "p1.1"}},
+		{Action: "Deliver", Args: []any{"c1"}}, // returns queue.Delivery{ID:"p1.2", Redelivered:false}
+		{Action: "LoseAck", Args: []any{"c1"}},
+		{Action: "CrashConsumer", Args: []any{"c1"}},
+	})
+}
+
+// transitions: 7 steps.
+func TestQueue_Transitions_6931d76c(t *testing.T) {
+	mbtRunQueue(t, 0, []adapters.Step{
+		{Action: "Publish", Args: []any{"p1"}}, // returns "p1.1"
+		{Action: "Publish", Args: []any{"p1"}}, // returns "p1.2"
+		{Action: "Deliver", Args: []any{"c2"}}, // returns queue.Delivery{ID:"p1.1", Redelivered:false}
+		{Action: "Deliver", Args: []any{"c1"}}, // returns queue.Delivery{ID:"p1.2", Redelivered:false}
+		{Action: "Tick"},
+		{Action: "Ack", Args: []any{"c2", "p1.1"}},
+		{Action: "Tick"},
+	})
+}
+
+// transitions: 7 steps.
+func TestQueue_Transitions_b7fa9108(t *testing.T) {
+	mbtRunQueue(t, 0, []adapters.Step{
+		{Action: "Publish", Args: []any{"p1"}}, // returns "p1.1"
+		{Action: "Publish", Args: []any{"p1"}}, // returns "p1.2"
+		{Action: "Deliver", Args: []any{"c2"}}, // returns queue.Delivery{ID:"p1.1", Redelivered:false}
+		{Action: "Deliver", Args: []any{"c1"}}, // returns queue.Delivery{ID:"p1.2", Redelivered:false}
+		{Action: "Ack", Args: []any{"c1", "p1.2"}},
+		{Action: "Tick"},
+		{Action: "Ack", Args: []any{"c2", "p1.1"}},
 	})
 }
 
@@ -70,6 +402,19 @@ func TestQueue_Transitions_ba7ea1e4(t *testing.T) {
 }
 
 // transitions: 7 steps.
+func TestQueue_Transitions_c466e6df(t *testing.T) {
+	mbtRunQueue(t, 0, []adapters.Step{
+		{Action: "Publish", Args: []any{"p1"}}, // returns "p1.1"
+		{Action: "Publish", Args: []any{"p1"}}, // returns "p1.2"
+		{Action: "Deliver", Args: []any{"c2"}}, // returns queue.Delivery{ID:"p1.1", Redelivered:false}
+		{Action: "Tick"},
+		{Action: "Deliver", Args: []any{"c1"}}, // returns queue.Delivery{ID:"p1.2", Redelivered:false}
+		{Action: "Ack", Args: []any{"c2", "p1.1"}},
+		{Action: "RestartBroker"},
+	})
+}
+
+// transitions: 7 steps.
 func TestQueue_Transitions_f19f5f6c(t *testing.T) {
 	mbtRunQueue(t, 0, []adapters.Step{
 		{Action: "Publish", Args: []any{"p1"}}, // returns "p1.1"
@@ -79,6 +424,256 @@ func TestQueue_Transitions_f19f5f6c(t *testing.T) {
 		{Action: "Tick"},
 		{Action: "Ack", Args: []any{"c2", "p1.2"}},
 		{Action: "Ack", Args: []any{"c1", "p1.1"}},
+	})
+}
+
+// transitions: 7 steps.
+func TestQueue_Transitions_f2395428(t *testing.T) {
+	mbtRunQueue(t, 0, []adapters.Step{
+		{Action: "Publish", Args: []any{"p1"}}, // returns "p1.1"
+		{Action: "Publish", Args: []any{"p1"}}, // returns "p1.2"
+		{Action: "Deliver", Args: []any{"c2"}}, // returns queue.Delivery{ID:"p1.1", Redelivered:false}
+		{Action: "Deliver", Args: []any{"c1"}}, // returns queue.Delivery{ID:"p1.2", Redelivered:false}
+		{Action: "Ack", Args: []any{"c2", "p1.1"}},
+		{Action: "Tick"},
+		{Action: "Ack", Args: []any{"c1", "p1.2"}},
+	})
+}
+
+// boundaries: 8 steps, 6 refused, 2 unobserved.
+func TestQueue_Boundaries_22e379e6(t *testing.T) {
+	mbtRunQueue(t, 0, []adapters.Step{
+		{Action: "Publish", Args: []any{"p1"}, NoView: true},        // returns "p1.1"
+		{Action: "Deliver", Args: []any{"c1"}, NoView: true},        // returns queue.Delivery{ID:"p1.1", Redelivered:false}
+		{Action: "Deliver", Args: []any{"c1"}, Refused: true},       // refused right after Deliver
+		{Action: "Deliver", Args: []any{"c2"}, Refused: true},       // refused right after Deliver
+		{Action: "Ack", Args: []any{"c1", "p1.2"}, Refused: true},   // Ack("c1", "p1.1") is enabled here
+		{Action: "Ack", Args: []any{"c2", "p1.1"}, Refused: true},   // Ack("c1", "p1.1") is enabled here
+		{Action: "CrashConsumer", Args: []any{"c2"}, Refused: true}, // CrashConsumer("c1") is enabled here
+		{Action: "LoseAck", Args: []any{"c2"}, Refused: true},       // LoseAck("c1") is enabled here
+	})
+}
+
+// boundaries: 8 steps, 8 refused.
+func TestQueue_Boundaries_a41cdd31(t *testing.T) {
+	mbtRunQueue(t, 0, []adapters.Step{
+		{Action: "Ack", Args: []any{"c1", "p1.1"}, Refused: true},   // refused in the initial state
+		{Action: "Ack", Args: []any{"c1", "p1.2"}, Refused: true},   // refused in the initial state
+		{Action: "Ack", Args: []any{"c2", "p1.1"}, Refused: true},   // refused in the initial state
+		{Action: "Ack", Args: []any{"c2", "p1.2"}, Refused: true},   // refused in the initial state
+		{Action: "CrashConsumer", Args: []any{"c1"}, Refused: true}, // refused in the initial state
+		{Action: "CrashConsumer", Args: []any{"c2"}, Refused: true}, // refused in the initial state
+		{Action: "LoseAck", Args: []any{"c1"}, Refused: true},       // refused in the initial state
+		{Action: "LoseAck", Args: []any{"c2"}, Refused: true},       // refused in the initial state
+	})
+}
+
+// transitions: 8 steps.
+func TestQueue_Transitions_49c57c5b(t *testing.T) {
+	mbtRunQueue(t, 0, []adapters.Step{
+		{Action: "Publish", Args: []any{"p1"}}, // returns "p1.1"
+		{Action: "Publish", Args: []any{"p1"}}, // returns "p1.2"
+		{Action: "Deliver", Args: []any{"c1"}}, // returns queue.Delivery{ID:"p1.1", Redelivered:false}
+		{Action: "Deliver", Args: []any{"c2"}}, // returns queue.Delivery{ID:"p1.2", Redelivered:false}
+		{Action: "Ack", Args: []any{"c1", "p1.1"}},
+		{Action: "Ack", Args: []any{"c2", "p1.2"}},
+		{Action: "Tick"},
+		{Action: "RestartBroker"},
+	})
+}
+
+// transitions: 8 steps.
+func TestQueue_Transitions_73dc1d84(t *testing.T) {
+	mbtRunQueue(t, 0, []adapters.Step{
+		{Action: "Publish", Args: []any{"p1"}}, // returns "p1.1"
+		{Action: "Deliver", Args: []any{"c2"}}, // returns queue.Delivery{ID:"p1.1", Redelivered:false}
+		{Action: "Tick"},
+		{Action: "Publish", Args: []any{"p1"}}, // returns "p1.2"
+		{Action: "Ack", Args: []any{"c2", "p1.1"}},
+		{Action: "Deliver", Args: []any{"c2"}}, // returns queue.Delivery{ID:"p1.2", Redelivered:false}
+		{Action: "LoseAck", Args: []any{"c2"}},
+		{Action: "CrashConsumer", Args: []any{"c2"}},
+	})
+}
+
+// transitions: 8 steps.
+func TestQueue_Transitions_d85d8a95(t *testing.T) {
+	mbtRunQueue(t, 0, []adapters.Step{
+		{Action: "Publish", Args: []any{"p1"}}, // returns "p1.1"
+		{Action: "Publish", Args: []any{"p1"}}, // returns "p1.2"
+		{Action: "Deliver", Args: []any{"c2"}}, // returns queue.Delivery{ID:"p1.1", Redelivered:false}
+		{Action: "Ack", Args: []any{"c2", "p1.1"}},
+		{Action: "Deliver", Args: []any{"c1"}}, // returns queue.Delivery{ID:"p1.2", Redelivered:false}
+		{Action: "Tick"},
+		{Action: "LoseAck", Args: []any{"c1"}},
+		{Action: "CrashConsumer", Args: []any{"c1"}},
+	})
+}
+
+// transitions: 9 steps.
+func TestQueue_Transitions_3d417a97(t *testing.T) {
+	mbtRunQueue(t, 0, []adapters.Step{
+		{Action: "Publish", Args: []any{"p1"}}, // returns "p1.1"
+		{Action: "Publish", Args: []any{"p1"}}, // returns "p1.2"
+		{Action: "Deliver", Args: []any{"c2"}}, // returns queue.Delivery{ID:"p1.1", Redelivered:false}
+		{Action: "Deliver", Args: []any{"c1"}}, // returns queue.Delivery{ID:"p1.2", Redelivered:false}
+		{Action: "Tick"},
+		{Action: "CrashConsumer", Args: []any{"c2"}},
+		{Action: "Deliver", Args: []any{"c2"}}, // returns queue.Delivery{ID:"p1.1", Redelivered:true}
+		{Action: "Ack", Args: []any{"c2", "p1.1"}},
+		{Action: "RestartBroker"},
+	})
+}
+
+// transitions: 9 steps.
+func TestQueue_Transitions_8bcf287a(t *testing.T) {
+	mbtRunQueue(t, 0, []adapters.Step{
+		{Action: "Publish", Args: []any{"p1"}}, // returns "p1.1"
+		{Action: "Publish", Args: []any{"p1"}}, // returns "p1.2"
+		{Action: "Deliver", Args: []any{"c2"}}, // returns queue.Delivery{ID:"p1.1", Redelivered:false}
+		{Action: "Deliver", Args: []any{"c1"}}, // returns queue.Delivery{ID:"p1.2", Redelivered:false}
+		{Action: "Tick"},
+		{Action: "CrashConsumer", Args: []any{"c2"}},
+		{Action: "Deliver", Args: []any{"c2"}}, // returns queue.Delivery{ID:"p1.1", Redelivered:true}
+		{Action: "Tick"},
+		{Action: "Ack", Args: []any{"c2", "p1.1"}},
+	})
+}
+
+// invalid: 10 steps, 8 refused, 2 unobserved.
+func TestQueue_Invalid_4d7f8692(t *testing.T) {
+	mbtRunQueue(t, 0, []adapters.Step{
+		{Action: "Publish", Args: []any{"p1"}, NoView: true},             // returns "p1.1"
+		{Action: "Deliver", Args: []any{"c1"}, NoView: true},             // returns queue.Delivery{ID:"p1.1", Redelivered:false}
+		{Action: "Ack", Args: []any{"", "p1.1"}, Refused: true},          // "" is outside the domain of c
+		{Action: "Ack", Args: []any{"unknown", "p1.1"}, Refused: true},   // "unknown" is outside the domain of c
+		{Action: "Ack", Args: []any{"c1", ""}, Refused: true},            // "" is outside the domain of m
+		{Action: "Ack", Args: []any{"c1", "unknown"}, Refused: true},     // "unknown" is outside the domain of m
+		{Action: "CrashConsumer", Args: []any{""}, Refused: true},        // "" is outside the domain of c
+		{Action: "CrashConsumer", Args: []any{"unknown"}, Refused: true}, // "unknown" is outside the domain of c
+		{Action: "LoseAck", Args: []any{""}, Refused: true},              // "" is outside the domain of c
+		{Action: "LoseAck", Args: []any{"unknown"}, Refused: true},       // "unknown" is outside the domain of c
+	})
+}
+
+// transitions: 10 steps.
+func TestQueue_Transitions_e1ca1baf(t *testing.T) {
+	mbtRunQueue(t, 0, []adapters.Step{
+		{Action: "Publish", Args: []any{"p1"}}, // returns "p1.1"
+		{Action: "Publish", Args: []any{"p1"}}, // returns "p1.2"
+		{Action: "Deliver", Args: []any{"c2"}}, // returns queue.Delivery{ID:"p1.1", Redelivered:false}
+		{Action: "Deliver", Args: []any{"c1"}}, // returns queue.Delivery{ID:"p1.2", Redelivered:false}
+		{Action: "Tick"},
+		{Action: "CrashConsumer", Args: []any{"c1"}},
+		{Action: "Deliver", Args: []any{"c1"}}, // returns queue.Delivery{ID:"p1.2", Redelivered:true}
+		{Action: "Ack", Args: []any{"c1", "p1.2"}},
+		{Action: "LoseAck", Args: []any{"c2"}},
+		{Action: "CrashConsumer", Args: []any{"c2"}},
+	})
+}
+
+// transitions: 10 steps.
+func TestQueue_Transitions_ec1c1ef3(t *testing.T) {
+	mbtRunQueue(t, 0, []adapters.Step{
+		{Action: "Publish", Args: []any{"p1"}}, // returns "p1.1"
+		{Action: "Publish", Args: []any{"p1"}}, // returns "p1.2"
+		{Action: "Deliver", Args: []any{"c2"}}, // returns queue.Delivery{ID:"p1.1", Redelivered:false}
+		{Action: "Deliver", Args: []any{"c1"}}, // returns queue.Delivery{ID:"p1.2", Redelivered:false}
+		{Action: "Tick"},
+		{Action: "CrashConsumer", Args: []any{"c2"}},
+		{Action: "Deliver", Args: []any{"c2"}}, // returns queue.Delivery{ID:"p1.1", Redelivered:true}
+		{Action: "Ack", Args: []any{"c1", "p1.2"}},
+		{Action: "LoseAck", Args: []any{"c2"}},
+		{Action: "CrashConsumer", Args: []any{"c2"}},
+	})
+}
+
+// transitions: 14 steps.
+func TestQueue_Transitions_b8ba0a77(t *testing.T) {
+	mbtRunQueue(t, 0, []adapters.Step{
+		{Action: "Publish", Args: []any{"p1"}}, // returns "p1.1"
+		{Action: "Publish", Args: []any{"p1"}}, // returns "p1.2"
+		{Action: "Deliver", Args: []any{"c2"}}, // returns queue.Delivery{ID:"p1.1", Redelivered:false}
+		{Action: "Deliver", Args: []any{"c1"}}, // returns queue.Delivery{ID:"p1.2", Redelivered:false}
+		{Action: "Tick"},
+		{Action: "Ack", Args: []any{"c1", "p1.2"}},
+		{Action: "Tick"},
+		{Action: "Deliver", Args: []any{"c2"}}, // returns queue.Delivery{ID:"p1.1", Redelivered:true}
+		{Action: "Tick"},
+		{Action: "RestartBroker"},
+		{Action: "Deliver", Args: []any{"c2"}}, // returns queue.Delivery{ID:"p1.1", Redelivered:true}
+		{Action: "RestartBroker"},
+		{Action: "Tick"},
+		{Action: "RestartBroker"},
+	})
+}
+
+// transitions: 16 steps.
+func TestQueue_Transitions_e2fd1e51(t *testing.T) {
+	mbtRunQueue(t, 0, []adapters.Step{
+		{Action: "Publish", Args: []any{"p1"}}, // returns "p1.1"
+		{Action: "Publish", Args: []any{"p1"}}, // returns "p1.2"
+		{Action: "Deliver", Args: []any{"c2"}}, // returns queue.Delivery{ID:"p1.1", Redelivered:false}
+		{Action: "Tick"},
+		{Action: "Deliver", Args: []any{"c1"}}, // returns queue.Delivery{ID:"p1.2", Redelivered:false}
+		{Action: "Tick"},
+		{Action: "Deliver", Args: []any{"c2"}}, // returns queue.Delivery{ID:"p1.1", Redelivered:true}
+		{Action: "CrashConsumer", Args: []any{"c1"}},
+		{Action: "Deliver", Args: []any{"c1"}}, // returns queue.Delivery{ID:"p1.2", Redelivered:true}
+		{Action: "Tick"},
+		{Action: "CrashConsumer", Args: []any{"c2"}},
+		{Action: "Deliver", Args: []any{"c2"}}, // returns queue.Delivery{ID:"p1.1", Redelivered:true}
+		{Action: "LoseAck", Args: []any{"c1"}},
+		{Action: "LoseAck", Args: []any{"c2"}},
+		{Action: "CrashConsumer", Args: []any{"c2"}},
+		{Action: "Ack", Args: []any{"c1", "p1.2"}},
+	})
+}
+
+// transitions: 17 steps.
+func TestQueue_Transitions_96654810(t *testing.T) {
+	mbtRunQueue(t, 0, []adapters.Step{
+		{Action: "Publish", Args: []any{"p1"}}, // returns "p1.1"
+		{Action: "Publish", Args: []any{"p1"}}, // returns "p1.2"
+		{Action: "Deliver", Args: []any{"c2"}}, // returns queue.Delivery{ID:"p1.1", Redelivered:false}
+		{Action: "Deliver", Args: []any{"c1"}}, // returns queue.Delivery{ID:"p1.2", Redelivered:false}
+		{Action: "Tick"},
+		{Action: "CrashConsumer", Args: []any{"c2"}},
+		{Action: "Deliver", Args: []any{"c2"}}, // returns queue.Delivery{ID:"p1.1", Redelivered:true}
+		{Action: "RestartBroker"},
+		{Action: "Deliver", Args: []any{"c1"}}, // returns queue.Delivery{ID:"p1.1", Redelivered:true}
+		{Action: "Deliver", Args: []any{"c2"}}, // returns queue.Delivery{ID:"p1.2", Redelivered:true}
+		{Action: "RestartBroker"},
+		{Action: "Deliver", Args: []any{"c1"}}, // returns queue.Delivery{ID:"p1.1", Redelivered:true}
+		{Action: "Deliver", Args: []any{"c2"}}, // returns queue.Delivery{ID:"p1.2", Redelivered:true}
+		{Action: "CrashConsumer", Args: []any{"c1"}},
+		{Action: "Deliver", Args: []any{"c1"}}, // returns queue.Delivery{ID:"p1.1", Redelivered:true}
+		{Action: "CrashConsumer", Args: []any{"c1"}},
+		{Action: "Ack", Args: []any{"c2", "p1.2"}},
+	})
+}
+
+// transitions: 18 steps.
+func TestQueue_Transitions_9c44ed78(t *testing.T) {
+	mbtRunQueue(t, 0, []adapters.Step{
+		{Action: "Publish", Args: []any{"p1"}}, // returns "p1.1"
+		{Action: "Publish", Args: []any{"p1"}}, // returns "p1.2"
+		{Action: "Deliver", Args: []any{"c1"}}, // returns queue.Delivery{ID:"p1.1", Redelivered:false}
+		{Action: "Deliver", Args: []any{"c2"}}, // returns queue.Delivery{ID:"p1.2", Redelivered:false}
+		{Action: "Tick"},
+		{Action: "CrashConsumer", Args: []any{"c1"}},
+		{Action: "Deliver", Args: []any{"c1"}}, // returns queue.Delivery{ID:"p1.1", Redelivered:true}
+		{Action: "Tick"},
+		{Action: "Deliver", Args: []any{"c2"}}, // returns queue.Delivery{ID:"p1.2", Redelivered:true}
+		{Action: "Ack", Args: []any{"c1", "p1.1"}},
+		{Action: "Tick"},
+		{Action: "RestartBroker"},
+		{Action: "Deliver", Args: []any{"c2"}}, // returns queue.Delivery{ID:"p1.2", Redelivered:true}
+		{Action: "Tick"},
+		{Action: "LoseAck", Args: []any{"c2"}},
+		{Action: "CrashConsumer", Args: []any{"c2"}},
+		{Action: "Tick"},
+		{Action: "RestartBroker"},
 	})
 }
 
@@ -133,86 +728,89 @@ func TestQueue_Transitions_a027ef0f(t *testing.T) {
 	})
 }
 
-// transitions: 18 steps.
-func TestQueue_Transitions_9c44ed78(t *testing.T) {
+// transitions: 21 steps.
+func TestQueue_Transitions_27da8b45(t *testing.T) {
 	mbtRunQueue(t, 0, []adapters.Step{
 		{Action: "Publish", Args: []any{"p1"}}, // returns "p1.1"
 		{Action: "Publish", Args: []any{"p1"}}, // returns "p1.2"
-		{Action: "Deliver", Args: []any{"c1"}}, // returns queue.Delivery{ID:"p1.1", Redelivered:false}
-		{Action: "Deliver", Args: []any{"c2"}}, // returns queue.Delivery{ID:"p1.2", Redelivered:false}
+		{Action: "Deliver", Args: []any{"c2"}}, // returns queue.Delivery{ID:"p1.1", Redelivered:false}
+		{Action: "Deliver", Args: []any{"c1"}}, // returns queue.Delivery{ID:"p1.2", Redelivered:false}
+		{Action: "Tick"},
+		{Action: "RestartBroker"},
+		{Action: "Deliver", Args: []any{"c1"}}, // returns queue.Delivery{ID:"p1.1", Redelivered:true}
+		{Action: "Deliver", Args: []any{"c2"}}, // returns queue.Delivery{ID:"p1.2", Redelivered:true}
 		{Action: "Tick"},
 		{Action: "CrashConsumer", Args: []any{"c1"}},
+		{Action: "Tick"},
 		{Action: "Deliver", Args: []any{"c1"}}, // returns queue.Delivery{ID:"p1.1", Redelivered:true}
-		{Action: "Tick"},
-		{Action: "Deliver", Args: []any{"c2"}}, // returns queue.Delivery{ID:"p1.2", Redelivered:true}
-		{Action: "Ack", Args: []any{"c1", "p1.1"}},
-		{Action: "Tick"},
-		{Action: "RestartBroker"},
 		{Action: "Deliver", Args: []any{"c2"}}, // returns queue.Delivery{ID:"p1.2", Redelivered:true}
 		{Action: "Tick"},
+		{Action: "LoseAck", Args: []any{"c1"}},
 		{Action: "LoseAck", Args: []any{"c2"}},
 		{Action: "CrashConsumer", Args: []any{"c2"}},
+		{Action: "Deliver", Args: []any{"c2"}}, // returns queue.Delivery{ID:"p1.2", Redelivered:true}
+		{Action: "Ack", Args: []any{"c2", "p1.2"}},
+		{Action: "LoseAck", Args: []any{"c1"}},
+		{Action: "CrashConsumer", Args: []any{"c1"}},
+	})
+}
+
+// transitions: 21 steps.
+func TestQueue_Transitions_9e7e918e(t *testing.T) {
+	mbtRunQueue(t, 0, []adapters.Step{
+		{Action: "Publish", Args: []any{"p1"}}, // returns "p1.1"
+		{Action: "Publish", Args: []any{"p1"}}, // returns "p1.2"
+		{Action: "Deliver", Args: []any{"c2"}}, // returns queue.Delivery{ID:"p1.1", Redelivered:false}
+		{Action: "Tick"},
+		{Action: "Deliver", Args: []any{"c1"}}, // returns queue.Delivery{ID:"p1.2", Redelivered:false}
+		{Action: "RestartBroker"},
+		{Action: "Deliver", Args: []any{"c1"}}, // returns queue.Delivery{ID:"p1.1", Redelivered:true}
+		{Action: "Deliver", Args: []any{"c2"}}, // returns queue.Delivery{ID:"p1.2", Redelivered:true}
+		{Action: "CrashConsumer", Args: []any{"c1"}},
 		{Action: "Tick"},
 		{Action: "RestartBroker"},
+		{Action: "Deliver", Args: []any{"c1"}}, // returns queue.Delivery{ID:"p1.1", Redelivered:true}
+		{Action: "Deliver", Args: []any{"c2"}}, // returns queue.Delivery{ID:"p1.2", Redelivered:true}
+		{Action: "CrashConsumer", Args: []any{"c1"}},
+		{Action: "RestartBroker"},
+		{Action: "Deliver", Args: []any{"c1"}}, // returns queue.Delivery{ID:"p1.1", Redelivered:true}
+		{Action: "Deliver", Args: []any{"c2"}}, // returns queue.Delivery{ID:"p1.2", Redelivered:true}
+		{Action: "LoseAck", Args: []any{"c1"}},
+		{Action: "LoseAck", Args: []any{"c2"}},
+		{Action: "CrashConsumer", Args: []any{"c2"}},
+		{Action: "Ack", Args: []any{"c1", "p1.1"}},
 	})
 }
 
-// transitions: 7 steps.
-func TestQueue_Transitions_b7fa9108(t *testing.T) {
+// transitions: 26 steps.
+func TestQueue_Transitions_13fc8841(t *testing.T) {
 	mbtRunQueue(t, 0, []adapters.Step{
+		{Action: "Tick"},
+		{Action: "RestartBroker"},
 		{Action: "Publish", Args: []any{"p1"}}, // returns "p1.1"
-		{Action: "Publish", Args: []any{"p1"}}, // returns "p1.2"
+		{Action: "Tick"},
+		{Action: "RestartBroker"},
 		{Action: "Deliver", Args: []any{"c2"}}, // returns queue.Delivery{ID:"p1.1", Redelivered:false}
-		{Action: "Deliver", Args: []any{"c1"}}, // returns queue.Delivery{ID:"p1.2", Redelivered:false}
-		{Action: "Ack", Args: []any{"c1", "p1.2"}},
 		{Action: "Tick"},
-		{Action: "Ack", Args: []any{"c2", "p1.1"}},
-	})
-}
-
-// transitions: 7 steps.
-func TestQueue_Transitions_f2395428(t *testing.T) {
-	mbtRunQueue(t, 0, []adapters.Step{
-		{Action: "Publish", Args: []any{"p1"}}, // returns "p1.1"
-		{Action: "Publish", Args: []any{"p1"}}, // returns "p1.2"
-		{Action: "Deliver", Args: []any{"c2"}}, // returns queue.Delivery{ID:"p1.1", Redelivered:false}
-		{Action: "Deliver", Args: []any{"c1"}}, // returns queue.Delivery{ID:"p1.2", Redelivered:false}
-		{Action: "Ack", Args: []any{"c2", "p1.1"}},
 		{Action: "Tick"},
-		{Action: "Ack", Args: []any{"c1", "p1.2"}},
-	})
-}
-
-// transitions: 14 steps.
-func TestQueue_Transitions_b8ba0a77(t *testing.T) {
-	mbtRunQueue(t, 0, []adapters.Step{
-		{Action: "Publish", Args: []any{"p1"}}, // returns "p1.1"
-		{Action: "Publish", Args: []any{"p1"}}, // returns "p1.2"
-		{Action: "Deliver", Args: []any{"c2"}}, // returns queue.Delivery{ID:"p1.1", Redelivered:false}
-		{Action: "Deliver", Args: []any{"c1"}}, // returns queue.Delivery{ID:"p1.2", Redelivered:false}
+		{Action: "Deliver", Args: []any{"c1"}}, // returns queue.Delivery{ID:"p1.1", Redelivered:true}
 		{Action: "Tick"},
-		{Action: "Ack", Args: []any{"c1", "p1.2"}},
 		{Action: "Tick"},
+		{Action: "Deliver", Args: []any{"c1"}}, // returns queue.Delivery{ID:"p1.1", Redelivered:true}
+		{Action: "Tick"},
+		{Action: "RestartBroker"},
+		{Action: "Deliver", Args: []any{"c1"}}, // returns queue.Delivery{ID:"p1.1", Redelivered:true}
+		{Action: "Tick"},
+		{Action: "LoseAck", Args: []any{"c1"}},
+		{Action: "CrashConsumer", Args: []any{"c1"}},
+		{Action: "Deliver", Args: []any{"c1"}}, // returns queue.Delivery{ID:"p1.1", Redelivered:true}
+		{Action: "RestartBroker"},
+		{Action: "Deliver", Args: []any{"c1"}}, // returns queue.Delivery{ID:"p1.1", Redelivered:true}
+		{Action: "LoseAck", Args: []any{"c1"}},
+		{Action: "CrashConsumer", Args: []any{"c1"}},
 		{Action: "Deliver", Args: []any{"c2"}}, // returns queue.Delivery{ID:"p1.1", Redelivered:true}
 		{Action: "Tick"},
 		{Action: "RestartBroker"},
-		{Action: "Deliver", Args: []any{"c2"}}, // returns queue.Delivery{ID:"p1.1", Redelivered:true}
-		{Action: "RestartBroker"},
-		{Action: "Tick"},
-		{Action: "RestartBroker"},
-	})
-}
-
-// transitions: 7 steps.
-func TestQueue_Transitions_6931d76c(t *testing.T) {
-	mbtRunQueue(t, 0, []adapters.Step{
-		{Action: "Publish", Args: []any{"p1"}}, // returns "p1.1"
-		{Action: "Publish", Args: []any{"p1"}}, // returns "p1.2"
-		{Action: "Deliver", Args: []any{"c2"}}, // returns queue.Delivery{ID:"p1.1", Redelivered:false}
-		{Action: "Deliver", Args: []any{"c1"}}, // returns queue.Delivery{ID:"p1.2", Redelivered:false}
-		{Action: "Tick"},
-		{Action: "Ack", Args: []any{"c2", "p1.1"}},
-		{Action: "Tick"},
 	})
 }
 
@@ -245,194 +843,6 @@ func TestQueue_Transitions_945af9c8(t *testing.T) {
 		{Action: "Tick"},
 		{Action: "CrashConsumer", Args: []any{"c1"}},
 		{Action: "Ack", Args: []any{"c2", "p1.2"}},
-	})
-}
-
-// transitions: 21 steps.
-func TestQueue_Transitions_27da8b45(t *testing.T) {
-	mbtRunQueue(t, 0, []adapters.Step{
-		{Action: "Publish", Args: []any{"p1"}}, // returns "p1.1"
-		{Action: "Publish", Args: []any{"p1"}}, // returns "p1.2"
-		{Action: "Deliver", Args: []any{"c2"}}, // returns queue.Delivery{ID:"p1.1", Redelivered:false}
-		{Action: "Deliver", Args: []any{"c1"}}, // returns queue.Delivery{ID:"p1.2", Redelivered:false}
-		{Action: "Tick"},
-		{Action: "RestartBroker"},
-		{Action: "Deliver", Args: []any{"c1"}}, // returns queue.Delivery{ID:"p1.1", Redelivered:true}
-		{Action: "Deliver", Args: []any{"c2"}}, // returns queue.Delivery{ID:"p1.2", Redelivered:true}
-		{Action: "Tick"},
-		{Action: "CrashConsumer", Args: []any{"c1"}},
-		{Action: "Tick"},
-		{Action: "Deliver", Args: []any{"c1"}}, // returns queue.Delivery{ID:"p1.1", Redelivered:true}
-		{Action: "Deliver", Args: []any{"c2"}}, // returns queue.Delivery{ID:"p1.2", Redelivered:true}
-		{Action: "Tick"},
-		{Action: "LoseAck", Args: []any{"c1"}},
-		{Action: "LoseAck", Args: []any{"c2"}},
-		{Action: "CrashConsumer", Args: []any{"c2"}},
-		{Action: "Deliver", Args: []any{"c2"}}, // returns queue.Delivery{ID:"p1.2", Redelivered:true}
-		{Action: "Ack", Args: []any{"c2", "p1.2"}},
-		{Action: "LoseAck", Args: []any{"c1"}},
-		{Action: "CrashConsumer", Args: []any{"c1"}},
-	})
-}
-
-// transitions: 10 steps.
-func TestQueue_Transitions_e1ca1baf(t *testing.T) {
-	mbtRunQueue(t, 0, []adapters.Step{
-		{Action: "Publish", Args: []any{"p1"}}, // returns "p1.1"
-		{Action: "Publish", Args: []any{"p1"}}, // returns "p1.2"
-		{Action: "Deliver", Args: []any{"c2"}}, // returns queue.Delivery{ID:"p1.1", Redelivered:false}
-		{Action: "Deliver", Args: []any{"c1"}}, // returns queue.Delivery{ID:"p1.2", Redelivered:false}
-		{Action: "Tick"},
-		{Action: "CrashConsumer", Args: []any{"c1"}},
-		{Action: "Deliver", Args: []any{"c1"}}, // returns queue.Delivery{ID:"p1.2", Redelivered:true}
-		{Action: "Ack", Args: []any{"c1", "p1.2"}},
-		{Action: "LoseAck", Args: []any{"c2"}},
-		{Action: "CrashConsumer", Args: []any{"c2"}},
-	})
-}
-
-// transitions: 10 steps.
-func TestQueue_Transitions_ec1c1ef3(t *testing.T) {
-	mbtRunQueue(t, 0, []adapters.Step{
-		{Action: "Publish", Args: []any{"p1"}}, // returns "p1.1"
-		{Action: "Publish", Args: []any{"p1"}}, // returns "p1.2"
-		{Action: "Deliver", Args: []any{"c2"}}, // returns queue.Delivery{ID:"p1.1", Redelivered:false}
-		{Action: "Deliver", Args: []any{"c1"}}, // returns queue.Delivery{ID:"p1.2", Redelivered:false}
-		{Action: "Tick"},
-		{Action: "CrashConsumer", Args: []any{"c2"}},
-		{Action: "Deliver", Args: []any{"c2"}}, // returns queue.Delivery{ID:"p1.1", Redelivered:true}
-		{Action: "Ack", Args: []any{"c1", "p1.2"}},
-		{Action: "LoseAck", Args: []any{"c2"}},
-		{Action: "CrashConsumer", Args: []any{"c2"}},
-	})
-}
-
-// transitions: 9 steps.
-func TestQueue_Transitions_3d417a97(t *testing.T) {
-	mbtRunQueue(t, 0, []adapters.Step{
-		{Action: "Publish", Args: []any{"p1"}}, // returns "p1.1"
-		{Action: "Publish", Args: []any{"p1"}}, // returns "p1.2"
-		{Action: "Deliver", Args: []any{"c2"}}, // returns queue.Delivery{ID:"p1.1", Redelivered:false}
-		{Action: "Deliver", Args: []any{"c1"}}, // returns queue.Delivery{ID:"p1.2", Redelivered:false}
-		{Action: "Tick"},
-		{Action: "CrashConsumer", Args: []any{"c2"}},
-		{Action: "Deliver", Args: []any{"c2"}}, // returns queue.Delivery{ID:"p1.1", Redelivered:true}
-		{Action: "Ack", Args: []any{"c2", "p1.1"}},
-		{Action: "RestartBroker"},
-	})
-}
-
-// transitions: 9 steps.
-func TestQueue_Transitions_8bcf287a(t *testing.T) {
-	mbtRunQueue(t, 0, []adapters.Step{
-		{Action: "Publish", Args: []any{"p1"}}, // returns "p1.1"
-		{Action: "Publish", Args: []any{"p1"}}, // returns "p1.2"
-		{Action: "Deliver", Args: []any{"c2"}}, // returns queue.Delivery{ID:"p1.1", Redelivered:false}
-		{Action: "Deliver", Args: []any{"c1"}}, // returns queue.Delivery{ID:"p1.2", Redelivered:false}
-		{Action: "Tick"},
-		{Action: "CrashConsumer", Args: []any{"c2"}},
-		{Action: "Deliver", Args: []any{"c2"}}, // returns queue.Delivery{ID:"p1.1", Redelivered:true}
-		{Action: "Tick"},
-		{Action: "Ack", Args: []any{"c2", "p1.1"}},
-	})
-}
-
-// transitions: 17 steps.
-func TestQueue_Transitions_96654810(t *testing.T) {
-	mbtRunQueue(t, 0, []adapters.Step{
-		{Action: "Publish", Args: []any{"p1"}}, // returns "p1.1"
-		{Action: "Publish", Args: []any{"p1"}}, // returns "p1.2"
-		{Action: "Deliver", Args: []any{"c2"}}, // returns queue.Delivery{ID:"p1.1", Redelivered:false}
-		{Action: "Deliver", Args: []any{"c1"}}, // returns queue.Delivery{ID:"p1.2", Redelivered:false}
-		{Action: "Tick"},
-		{Action: "CrashConsumer", Args: []any{"c2"}},
-		{Action: "Deliver", Args: []any{"c2"}}, // returns queue.Delivery{ID:"p1.1", Redelivered:true}
-		{Action: "RestartBroker"},
-		{Action: "Deliver", Args: []any{"c1"}}, // returns queue.Delivery{ID:"p1.1", Redelivered:true}
-		{Action: "Deliver", Args: []any{"c2"}}, // returns queue.Delivery{ID:"p1.2", Redelivered:true}
-		{Action: "RestartBroker"},
-		{Action: "Deliver", Args: []any{"c1"}}, // returns queue.Delivery{ID:"p1.1", Redelivered:true}
-		{Action: "Deliver", Args: []any{"c2"}}, // returns queue.Delivery{ID:"p1.2", Redelivered:true}
-		{Action: "CrashConsumer", Args: []any{"c1"}},
-		{Action: "Deliver", Args: []any{"c1"}}, // returns queue.Delivery{ID:"p1.1", Redelivered:true}
-		{Action: "CrashConsumer", Args: []any{"c1"}},
-		{Action: "Ack", Args: []any{"c2", "p1.2"}},
-	})
-}
-
-// transitions: 8 steps.
-func TestQueue_Transitions_d85d8a95(t *testing.T) {
-	mbtRunQueue(t, 0, []adapters.Step{
-		{Action: "Publish", Args: []any{"p1"}}, // returns "p1.1"
-		{Action: "Publish", Args: []any{"p1"}}, // returns "p1.2"
-		{Action: "Deliver", Args: []any{"c2"}}, // returns queue.Delivery{ID:"p1.1", Redelivered:false}
-		{Action: "Ack", Args: []any{"c2", "p1.1"}},
-		{Action: "Deliver", Args: []any{"c1"}}, // returns queue.Delivery{ID:"p1.2", Redelivered:false}
-		{Action: "Tick"},
-		{Action: "LoseAck", Args: []any{"c1"}},
-		{Action: "CrashConsumer", Args: []any{"c1"}},
-	})
-}
-
-// transitions: 7 steps.
-func TestQueue_Transitions_c466e6df(t *testing.T) {
-	mbtRunQueue(t, 0, []adapters.Step{
-		{Action: "Publish", Args: []any{"p1"}}, // returns "p1.1"
-		{Action: "Publish", Args: []any{"p1"}}, // returns "p1.2"
-		{Action: "Deliver", Args: []any{"c2"}}, // returns queue.Delivery{ID:"p1.1", Redelivered:false}
-		{Action: "Tick"},
-		{Action: "Deliver", Args: []any{"c1"}}, // returns queue.Delivery{ID:"p1.2", Redelivered:false}
-		{Action: "Ack", Args: []any{"c2", "p1.1"}},
-		{Action: "RestartBroker"},
-	})
-}
-
-// transitions: 16 steps.
-func TestQueue_Transitions_e2fd1e51(t *testing.T) {
-	mbtRunQueue(t, 0, []adapters.Step{
-		{Action: "Publish", Args: []any{"p1"}}, // returns "p1.1"
-		{Action: "Publish", Args: []any{"p1"}}, // returns "p1.2"
-		{Action: "Deliver", Args: []any{"c2"}}, // returns queue.Delivery{ID:"p1.1", Redelivered:false}
-		{Action: "Tick"},
-		{Action: "Deliver", Args: []any{"c1"}}, // returns queue.Delivery{ID:"p1.2", Redelivered:false}
-		{Action: "Tick"},
-		{Action: "Deliver", Args: []any{"c2"}}, // returns queue.Delivery{ID:"p1.1", Redelivered:true}
-		{Action: "CrashConsumer", Args: []any{"c1"}},
-		{Action: "Deliver", Args: []any{"c1"}}, // returns queue.Delivery{ID:"p1.2", Redelivered:true}
-		{Action: "Tick"},
-		{Action: "CrashConsumer", Args: []any{"c2"}},
-		{Action: "Deliver", Args: []any{"c2"}}, // returns queue.Delivery{ID:"p1.1", Redelivered:true}
-		{Action: "LoseAck", Args: []any{"c1"}},
-		{Action: "LoseAck", Args: []any{"c2"}},
-		{Action: "CrashConsumer", Args: []any{"c2"}},
-		{Action: "Ack", Args: []any{"c1", "p1.2"}},
-	})
-}
-
-// transitions: 21 steps.
-func TestQueue_Transitions_9e7e918e(t *testing.T) {
-	mbtRunQueue(t, 0, []adapters.Step{
-		{Action: "Publish", Args: []any{"p1"}}, // returns "p1.1"
-		{Action: "Publish", Args: []any{"p1"}}, // returns "p1.2"
-		{Action: "Deliver", Args: []any{"c2"}}, // returns queue.Delivery{ID:"p1.1", Redelivered:false}
-		{Action: "Tick"},
-		{Action: "Deliver", Args: []any{"c1"}}, // returns queue.Delivery{ID:"p1.2", Redelivered:false}
-		{Action: "RestartBroker"},
-		{Action: "Deliver", Args: []any{"c1"}}, // returns queue.Delivery{ID:"p1.1", Redelivered:true}
-		{Action: "Deliver", Args: []any{"c2"}}, // returns queue.Delivery{ID:"p1.2", Redelivered:true}
-		{Action: "CrashConsumer", Args: []any{"c1"}},
-		{Action: "Tick"},
-		{Action: "RestartBroker"},
-		{Action: "Deliver", Args: []any{"c1"}}, // returns queue.Delivery{ID:"p1.1", Redelivered:true}
-		{Action: "Deliver", Args: []any{"c2"}}, // returns queue.Delivery{ID:"p1.2", Redelivered:true}
-		{Action: "CrashConsumer", Args: []any{"c1"}},
-		{Action: "RestartBroker"},
-		{Action: "Deliver", Args: []any{"c1"}}, // returns queue.Delivery{ID:"p1.1", Redelivered:true}
-		{Action: "Deliver", Args: []any{"c2"}}, // returns queue.Delivery{ID:"p1.2", Redelivered:true}
-		{Action: "LoseAck", Args: []any{"c1"}},
-		{Action: "LoseAck", Args: []any{"c2"}},
-		{Action: "CrashConsumer", Args: []any{"c2"}},
-		{Action: "Ack", Args: []any{"c1", "p1.1"}},
 	})
 }
 
@@ -470,28 +880,47 @@ func TestQueue_Transitions_44351ef1(t *testing.T) {
 	})
 }
 
-// transitions: 7 steps.
-func TestQueue_Transitions_0d8723e7(t *testing.T) {
+// transitions: 38 steps.
+func TestQueue_Transitions_240e4c4e(t *testing.T) {
 	mbtRunQueue(t, 0, []adapters.Step{
 		{Action: "Publish", Args: []any{"p1"}}, // returns "p1.1"
-		{Action: "Deliver", Args: []any{"c1"}}, // returns queue.Delivery{ID:"p1.1", Redelivered:false}
+		{Action: "Deliver", Args: []any{"c2"}}, // returns queue.Delivery{ID:"p1.1", Redelivered:false}
 		{Action: "Publish", Args: []any{"p1"}}, // returns "p1.2"
-		{Action: "Ack", Args: []any{"c1", "p1.1"}},
+		{Action: "Tick"},
 		{Action: "Deliver", Args: []any{"c1"}}, // returns queue.Delivery{ID:"p1.2", Redelivered:false}
 		{Action: "LoseAck", Args: []any{"c1"}},
+		{Action: "LoseAck", Args: []any{"c2"}},
+		{Action: "CrashConsumer", Args: []any{"c2"}},
+		{Action: "Tick"},
+		{Action: "LoseAck", Args: []any{"c1"}},
 		{Action: "CrashConsumer", Args: []any{"c1"}},
-	})
-}
-
-// transitions: 6 steps.
-func TestQueue_Transitions_776fbc4c(t *testing.T) {
-	mbtRunQueue(t, 0, []adapters.Step{
-		{Action: "Publish", Args: []any{"p1"}}, // returns "p1.1"
-		{Action: "Deliver", Args: []any{"c1"}}, // returns queue.Delivery{ID:"p1.1", Redelivered:false}
-		{Action: "Ack", Args: []any{"c1", "p1.1"}},
-		{Action: "Publish", Args: []any{"p1"}}, // returns "p1.2"
-		{Action: "Deliver", Args: []any{"c2"}}, // returns queue.Delivery{ID:"p1.2", Redelivered:false}
+		{Action: "Deliver", Args: []any{"c2"}}, // returns queue.Delivery{ID:"p1.1", Redelivered:true}
+		{Action: "Deliver", Args: []any{"c1"}}, // returns queue.Delivery{ID:"p1.2", Redelivered:true}
+		{Action: "CrashConsumer", Args: []any{"c2"}},
 		{Action: "RestartBroker"},
+		{Action: "Deliver", Args: []any{"c2"}}, // returns queue.Delivery{ID:"p1.1", Redelivered:true}
+		{Action: "Deliver", Args: []any{"c1"}}, // returns queue.Delivery{ID:"p1.2", Redelivered:true}
+		{Action: "LoseAck", Args: []any{"c1"}},
+		{Action: "LoseAck", Args: []any{"c2"}},
+		{Action: "CrashConsumer", Args: []any{"c2"}},
+		{Action: "LoseAck", Args: []any{"c1"}},
+		{Action: "CrashConsumer", Args: []any{"c1"}},
+		{Action: "Deliver", Args: []any{"c2"}}, // returns queue.Delivery{ID:"p1.1", Redelivered:true}
+		{Action: "Tick"},
+		{Action: "RestartBroker"},
+		{Action: "Deliver", Args: []any{"c2"}}, // returns queue.Delivery{ID:"p1.1", Redelivered:true}
+		{Action: "Tick"},
+		{Action: "LoseAck", Args: []any{"c2"}},
+		{Action: "CrashConsumer", Args: []any{"c2"}},
+		{Action: "Deliver", Args: []any{"c2"}}, // returns queue.Delivery{ID:"p1.1", Redelivered:true}
+		{Action: "RestartBroker"},
+		{Action: "Deliver", Args: []any{"c2"}}, // returns queue.Delivery{ID:"p1.1", Redelivered:true}
+		{Action: "CrashConsumer", Args: []any{"c2"}},
+		{Action: "Tick"},
+		{Action: "RestartBroker"},
+		{Action: "Deliver", Args: []any{"c2"}}, // returns queue.Delivery{ID:"p1.1", Redelivered:true}
+		{Action: "LoseAck", Args: []any{"c2"}},
+		{Action: "Ack", Args: []any{"c2", "p1.1"}},
 	})
 }
 
@@ -542,127 +971,6 @@ func TestQueue_Transitions_8c7e123e(t *testing.T) {
 		{Action: "Deliver", Args: []any{"c2"}}, // returns queue.Delivery{ID:"p1.1", Redelivered:true}
 		{Action: "CrashConsumer", Args: []any{"c2"}},
 		{Action: "Ack", Args: []any{"c1", "p1.2"}},
-	})
-}
-
-// transitions: 6 steps.
-func TestQueue_Transitions_5c5fac5e(t *testing.T) {
-	mbtRunQueue(t, 0, []adapters.Step{
-		{Action: "Publish", Args: []any{"p1"}}, // returns "p1.1"
-		{Action: "Deliver", Args: []any{"c1"}}, // returns queue.Delivery{ID:"p1.1", Redelivered:false}
-		{Action: "Tick"},
-		{Action: "Ack", Args: []any{"c1", "p1.1"}},
-		{Action: "Tick"},
-		{Action: "RestartBroker"},
-	})
-}
-
-// transitions: 38 steps.
-func TestQueue_Transitions_240e4c4e(t *testing.T) {
-	mbtRunQueue(t, 0, []adapters.Step{
-		{Action: "Publish", Args: []any{"p1"}}, // returns "p1.1"
-		{Action: "Deliver", Args: []any{"c2"}}, // returns queue.Delivery{ID:"p1.1", Redelivered:false}
-		{Action: "Publish", Args: []any{"p1"}}, // returns "p1.2"
-		{Action: "Tick"},
-		{Action: "Deliver", Args: []any{"c1"}}, // returns queue.Delivery{ID:"p1.2", Redelivered:false}
-		{Action: "LoseAck", Args: []any{"c1"}},
-		{Action: "LoseAck", Args: []any{"c2"}},
-		{Action: "CrashConsumer", Args: []any{"c2"}},
-		{Action: "Tick"},
-		{Action: "LoseAck", Args: []any{"c1"}},
-		{Action: "CrashConsumer", Args: []any{"c1"}},
-		{Action: "Deliver", Args: []any{"c2"}}, // returns queue.Delivery{ID:"p1.1", Redelivered:true}
-		{Action: "Deliver", Args: []any{"c1"}}, // returns queue.Delivery{ID:"p1.2", Redelivered:true}
-		{Action: "CrashConsumer", Args: []any{"c2"}},
-		{Action: "RestartBroker"},
-		{Action: "Deliver", Args: []any{"c2"}}, // returns queue.Delivery{ID:"p1.1", Redelivered:true}
-		{Action: "Deliver", Args: []any{"c1"}}, // returns queue.Delivery{ID:"p1.2", Redelivered:true}
-		{Action: "LoseAck", Args: []any{"c1"}},
-		{Action: "LoseAck", Args: []any{"c2"}},
-		{Action: "CrashConsumer", Args: []any{"c2"}},
-		{Action: "LoseAck", Args: []any{"c1"}},
-		{Action: "CrashConsumer", Args: []any{"c1"}},
-		{Action: "Deliver", Args: []any{"c2"}}, // returns queue.Delivery{ID:"p1.1", Redelivered:true}
-		{Action: "Tick"},
-		{Action: "RestartBroker"},
-		{Action: "Deliver", Args: []any{"c2"}}, // returns queue.Delivery{ID:"p1.1", Redelivered:true}
-		{Action: "Tick"},
-		{Action: "LoseAck", Args: []any{"c2"}},
-		{Action: "CrashConsumer", Args: []any{"c2"}},
-		{Action: "Deliver", Args: []any{"c2"}}, // returns queue.Delivery{ID:"p1.1", Redelivered:true}
-		{Action: "RestartBroker"},
-		{Action: "Deliver", Args: []any{"c2"}}, // returns queue.Delivery{ID:"p1.1", Redelivered:true}
-		{Action: "CrashConsumer", Args: []any{"c2"}},
-		{Action: "Tick"},
-		{Action: "RestartBroker"},
-		{Action: "Deliver", Args: []any{"c2"}}, // returns queue.Delivery{ID:"p1.1", Redelivered:true}
-		{Action: "LoseAck", Args: []any{"c2"}},
-		{Action: "Ack", Args: []any{"c2", "p1.1"}},
-	})
-}
-
-// transitions: 3 steps.
-func TestQueue_Transitions_10297b63(t *testing.T) {
-	mbtRunQueue(t, 0, []adapters.Step{
-		{Action: "Publish", Args: []any{"p1"}}, // returns "p1.1"
-		{Action: "Deliver", Args: []any{"c2"}}, // returns queue.Delivery{ID:"p1.1", Redelivered:false}
-		{Action: "Ack", Args: []any{"c2", "p1.1"}},
-	})
-}
-
-// transitions: 8 steps.
-func TestQueue_Transitions_73dc1d84(t *testing.T) {
-	mbtRunQueue(t, 0, []adapters.Step{
-		{Action: "Publish", Args: []any{"p1"}}, // returns "p1.1"
-		{Action: "Deliver", Args: []any{"c2"}}, // returns queue.Delivery{ID:"p1.1", Redelivered:false}
-		{Action: "Tick"},
-		{Action: "Publish", Args: []any{"p1"}}, // returns "p1.2"
-		{Action: "Ack", Args: []any{"c2", "p1.1"}},
-		{Action: "Deliver", Args: []any{"c2"}}, // returns queue.Delivery{ID:"p1.2", Redelivered:false}
-		{Action: "LoseAck", Args: []any{"c2"}},
-		{Action: "CrashConsumer", Args: []any{"c2"}},
-	})
-}
-
-// transitions: 4 steps.
-func TestQueue_Transitions_86f97c9b(t *testing.T) {
-	mbtRunQueue(t, 0, []adapters.Step{
-		{Action: "Publish", Args: []any{"p1"}}, // returns "p1.1"
-		{Action: "Deliver", Args: []any{"c2"}}, // returns queue.Delivery{ID:"p1.1", Redelivered:false}
-		{Action: "Tick"},
-		{Action: "Ack", Args: []any{"c2", "p1.1"}},
-	})
-}
-
-// transitions: 26 steps.
-func TestQueue_Transitions_13fc8841(t *testing.T) {
-	mbtRunQueue(t, 0, []adapters.Step{
-		{Action: "Tick"},
-		{Action: "RestartBroker"},
-		{Action: "Publish", Args: []any{"p1"}}, // returns "p1.1"
-		{Action: "Tick"},
-		{Action: "RestartBroker"},
-		{Action: "Deliver", Args: []any{"c2"}}, // returns queue.Delivery{ID:"p1.1", Redelivered:false}
-		{Action: "Tick"},
-		{Action: "Tick"},
-		{Action: "Deliver", Args: []any{"c1"}}, // returns queue.Delivery{ID:"p1.1", Redelivered:true}
-		{Action: "Tick"},
-		{Action: "Tick"},
-		{Action: "Deliver", Args: []any{"c1"}}, // returns queue.Delivery{ID:"p1.1", Redelivered:true}
-		{Action: "Tick"},
-		{Action: "RestartBroker"},
-		{Action: "Deliver", Args: []any{"c1"}}, // returns queue.Delivery{ID:"p1.1", Redelivered:true}
-		{Action: "Tick"},
-		{Action: "LoseAck", Args: []any{"c1"}},
-		{Action: "CrashConsumer", Args: []any{"c1"}},
-		{Action: "Deliver", Args: []any{"c1"}}, // returns queue.Delivery{ID:"p1.1", Redelivered:true}
-		{Action: "RestartBroker"},
-		{Action: "Deliver", Args: []any{"c1"}}, // returns queue.Delivery{ID:"p1.1", Redelivered:true}
-		{Action: "LoseAck", Args: []any{"c1"}},
-		{Action: "CrashConsumer", Args: []any{"c1"}},
-		{Action: "Deliver", Args: []any{"c2"}}, // returns queue.Delivery{ID:"p1.1", Redelivered:true}
-		{Action: "Tick"},
-		{Action: "RestartBroker"},
 	})
 }
 
@@ -719,367 +1027,5 @@ func TestQueue_Transitions_c0cd9dd0(t *testing.T) {
 		{Action: "Ack", Args: []any{"c1", "p1.1"}},
 		{Action: "Tick"},
 		{Action: "RestartBroker"},
-	})
-}
-
-// boundaries: 1 steps, 1 refused.
-func TestQueue_Boundaries_508bc9f5(t *testing.T) {
-	mbtRunQueue(t, 0, []adapters.Step{
-		{Action: "Deliver", Args: []any{"c1"}, Refused: true},
-	})
-}
-
-// boundaries: 1 steps, 1 refused.
-func TestQueue_Boundaries_feab50b6(t *testing.T) {
-	mbtRunQueue(t, 0, []adapters.Step{
-		{Action: "Deliver", Args: []any{"c2"}, Refused: true},
-	})
-}
-
-// boundaries: 1 steps, 1 refused.
-func TestQueue_Boundaries_a7e2bc1b(t *testing.T) {
-	mbtRunQueue(t, 0, []adapters.Step{
-		{Action: "Ack", Args: []any{"c1", "p1.1"}, Refused: true},
-	})
-}
-
-// boundaries: 1 steps, 1 refused.
-func TestQueue_Boundaries_76901ee0(t *testing.T) {
-	mbtRunQueue(t, 0, []adapters.Step{
-		{Action: "Ack", Args: []any{"c1", "p1.2"}, Refused: true},
-	})
-}
-
-// boundaries: 1 steps, 1 refused.
-func TestQueue_Boundaries_4c8b43a0(t *testing.T) {
-	mbtRunQueue(t, 0, []adapters.Step{
-		{Action: "Ack", Args: []any{"c2", "p1.1"}, Refused: true},
-	})
-}
-
-// boundaries: 1 steps, 1 refused.
-func TestQueue_Boundaries_f96ef1db(t *testing.T) {
-	mbtRunQueue(t, 0, []adapters.Step{
-		{Action: "Ack", Args: []any{"c2", "p1.2"}, Refused: true},
-	})
-}
-
-// boundaries: 1 steps, 1 refused.
-func TestQueue_Boundaries_a2107b13(t *testing.T) {
-	mbtRunQueue(t, 0, []adapters.Step{
-		{Action: "CrashConsumer", Args: []any{"c1"}, Refused: true},
-	})
-}
-
-// boundaries: 1 steps, 1 refused.
-func TestQueue_Boundaries_ec65f438(t *testing.T) {
-	mbtRunQueue(t, 0, []adapters.Step{
-		{Action: "CrashConsumer", Args: []any{"c2"}, Refused: true},
-	})
-}
-
-// boundaries: 1 steps, 1 refused.
-func TestQueue_Boundaries_44502cd8(t *testing.T) {
-	mbtRunQueue(t, 0, []adapters.Step{
-		{Action: "LoseAck", Args: []any{"c1"}, Refused: true},
-	})
-}
-
-// boundaries: 1 steps, 1 refused.
-func TestQueue_Boundaries_bb830433(t *testing.T) {
-	mbtRunQueue(t, 0, []adapters.Step{
-		{Action: "LoseAck", Args: []any{"c2"}, Refused: true},
-	})
-}
-
-// boundaries: 2 steps.
-func TestQueue_Boundaries_fa8373a2(t *testing.T) {
-	mbtRunQueue(t, 0, []adapters.Step{
-		{Action: "Publish", Args: []any{"p1"}}, // returns "p1.1"
-		{Action: "Deliver", Args: []any{"c1"}}, // returns queue.Delivery{ID:"p1.1", Redelivered:false}
-	})
-}
-
-// boundaries: 2 steps.
-func TestQueue_Boundaries_a1033f29(t *testing.T) {
-	mbtRunQueue(t, 0, []adapters.Step{
-		{Action: "Publish", Args: []any{"p1"}}, // returns "p1.1"
-		{Action: "Deliver", Args: []any{"c2"}}, // returns queue.Delivery{ID:"p1.1", Redelivered:false}
-	})
-}
-
-// boundaries: 3 steps, 1 refused.
-func TestQueue_Boundaries_fb3cacae(t *testing.T) {
-	mbtRunQueue(t, 0, []adapters.Step{
-		{Action: "Publish", Args: []any{"p1"}}, // returns "p1.1"
-		{Action: "Publish", Args: []any{"p1"}}, // returns "p1.2"
-		{Action: "Publish", Args: []any{"p1"}, Refused: true},
-	})
-}
-
-// boundaries: 3 steps, 1 refused.
-func TestQueue_Boundaries_b23bd7b2(t *testing.T) {
-	mbtRunQueue(t, 0, []adapters.Step{
-		{Action: "Publish", Args: []any{"p1"}}, // returns "p1.1"
-		{Action: "Deliver", Args: []any{"c1"}}, // returns queue.Delivery{ID:"p1.1", Redelivered:false}
-		{Action: "Deliver", Args: []any{"c1"}, Refused: true},
-	})
-}
-
-// boundaries: 3 steps, 1 refused.
-func TestQueue_Boundaries_f78c4f71(t *testing.T) {
-	mbtRunQueue(t, 0, []adapters.Step{
-		{Action: "Publish", Args: []any{"p1"}}, // returns "p1.1"
-		{Action: "Deliver", Args: []any{"c1"}}, // returns queue.Delivery{ID:"p1.1", Redelivered:false}
-		{Action: "Deliver", Args: []any{"c2"}, Refused: true},
-	})
-}
-
-// boundaries: 3 steps.
-func TestQueue_Boundaries_1436becb(t *testing.T) {
-	mbtRunQueue(t, 0, []adapters.Step{
-		{Action: "Publish", Args: []any{"p1"}}, // returns "p1.1"
-		{Action: "Deliver", Args: []any{"c1"}}, // returns queue.Delivery{ID:"p1.1", Redelivered:false}
-		{Action: "Ack", Args: []any{"c1", "p1.1"}},
-	})
-}
-
-// boundaries: 3 steps, 1 refused.
-func TestQueue_Boundaries_58a53593(t *testing.T) {
-	mbtRunQueue(t, 0, []adapters.Step{
-		{Action: "Publish", Args: []any{"p1"}}, // returns "p1.1"
-		{Action: "Deliver", Args: []any{"c1"}}, // returns queue.Delivery{ID:"p1.1", Redelivered:false}
-		{Action: "Ack", Args: []any{"c1", "p1.2"}, Refused: true},
-	})
-}
-
-// boundaries: 3 steps, 1 refused.
-func TestQueue_Boundaries_732155f3(t *testing.T) {
-	mbtRunQueue(t, 0, []adapters.Step{
-		{Action: "Publish", Args: []any{"p1"}}, // returns "p1.1"
-		{Action: "Deliver", Args: []any{"c1"}}, // returns queue.Delivery{ID:"p1.1", Redelivered:false}
-		{Action: "Ack", Args: []any{"c2", "p1.1"}, Refused: true},
-	})
-}
-
-// boundaries: 3 steps.
-func TestQueue_Boundaries_a6ffef3f(t *testing.T) {
-	mbtRunQueue(t, 0, []adapters.Step{
-		{Action: "Publish", Args: []any{"p1"}}, // returns "p1.1"
-		{Action: "Deliver", Args: []any{"c1"}}, // returns queue.Delivery{ID:"p1.1", Redelivered:false}
-		{Action: "CrashConsumer", Args: []any{"c1"}},
-	})
-}
-
-// boundaries: 3 steps, 1 refused.
-func TestQueue_Boundaries_f226060f(t *testing.T) {
-	mbtRunQueue(t, 0, []adapters.Step{
-		{Action: "Publish", Args: []any{"p1"}}, // returns "p1.1"
-		{Action: "Deliver", Args: []any{"c1"}}, // returns queue.Delivery{ID:"p1.1", Redelivered:false}
-		{Action: "CrashConsumer", Args: []any{"c2"}, Refused: true},
-	})
-}
-
-// boundaries: 3 steps.
-func TestQueue_Boundaries_5a142424(t *testing.T) {
-	mbtRunQueue(t, 0, []adapters.Step{
-		{Action: "Publish", Args: []any{"p1"}}, // returns "p1.1"
-		{Action: "Deliver", Args: []any{"c1"}}, // returns queue.Delivery{ID:"p1.1", Redelivered:false}
-		{Action: "LoseAck", Args: []any{"c1"}},
-	})
-}
-
-// boundaries: 3 steps, 1 refused.
-func TestQueue_Boundaries_4cc34dbc(t *testing.T) {
-	mbtRunQueue(t, 0, []adapters.Step{
-		{Action: "Publish", Args: []any{"p1"}}, // returns "p1.1"
-		{Action: "Deliver", Args: []any{"c1"}}, // returns queue.Delivery{ID:"p1.1", Redelivered:false}
-		{Action: "LoseAck", Args: []any{"c2"}, Refused: true},
-	})
-}
-
-// boundaries: 3 steps, 1 refused.
-func TestQueue_Boundaries_aa06671b(t *testing.T) {
-	mbtRunQueue(t, 0, []adapters.Step{
-		{Action: "Publish", Args: []any{"p1"}}, // returns "p1.1"
-		{Action: "Deliver", Args: []any{"c2"}}, // returns queue.Delivery{ID:"p1.1", Redelivered:false}
-		{Action: "Ack", Args: []any{"c1", "p1.1"}, Refused: true},
-	})
-}
-
-// boundaries: 3 steps, 1 refused.
-func TestQueue_Boundaries_fb929cdb(t *testing.T) {
-	mbtRunQueue(t, 0, []adapters.Step{
-		{Action: "Publish", Args: []any{"p1"}}, // returns "p1.1"
-		{Action: "Deliver", Args: []any{"c2"}}, // returns queue.Delivery{ID:"p1.1", Redelivered:false}
-		{Action: "Ack", Args: []any{"c2", "p1.2"}, Refused: true},
-	})
-}
-
-// boundaries: 3 steps, 1 refused.
-func TestQueue_Boundaries_d82f9e13(t *testing.T) {
-	mbtRunQueue(t, 0, []adapters.Step{
-		{Action: "Publish", Args: []any{"p1"}}, // returns "p1.1"
-		{Action: "Deliver", Args: []any{"c2"}}, // returns queue.Delivery{ID:"p1.1", Redelivered:false}
-		{Action: "CrashConsumer", Args: []any{"c1"}, Refused: true},
-	})
-}
-
-// boundaries: 3 steps.
-func TestQueue_Boundaries_cc05b34b(t *testing.T) {
-	mbtRunQueue(t, 0, []adapters.Step{
-		{Action: "Publish", Args: []any{"p1"}}, // returns "p1.1"
-		{Action: "Deliver", Args: []any{"c2"}}, // returns queue.Delivery{ID:"p1.1", Redelivered:false}
-		{Action: "CrashConsumer", Args: []any{"c2"}},
-	})
-}
-
-// boundaries: 3 steps, 1 refused.
-func TestQueue_Boundaries_5bbf27d8(t *testing.T) {
-	mbtRunQueue(t, 0, []adapters.Step{
-		{Action: "Publish", Args: []any{"p1"}}, // returns "p1.1"
-		{Action: "Deliver", Args: []any{"c2"}}, // returns queue.Delivery{ID:"p1.1", Redelivered:false}
-		{Action: "LoseAck", Args: []any{"c1"}, Refused: true},
-	})
-}
-
-// boundaries: 3 steps.
-func TestQueue_Boundaries_e7ebfb08(t *testing.T) {
-	mbtRunQueue(t, 0, []adapters.Step{
-		{Action: "Publish", Args: []any{"p1"}}, // returns "p1.1"
-		{Action: "Deliver", Args: []any{"c2"}}, // returns queue.Delivery{ID:"p1.1", Redelivered:false}
-		{Action: "LoseAck", Args: []any{"c2"}},
-	})
-}
-
-// boundaries: 4 steps, 1 refused.
-func TestQueue_Boundaries_ca65332e(t *testing.T) {
-	mbtRunQueue(t, 0, []adapters.Step{
-		{Action: "Publish", Args: []any{"p1"}}, // returns "p1.1"
-		{Action: "Publish", Args: []any{"p1"}}, // returns "p1.2"
-		{Action: "Deliver", Args: []any{"c1"}}, // returns queue.Delivery{ID:"p1.1", Redelivered:false}
-		{Action: "Deliver", Args: []any{"c1"}, Refused: true},
-	})
-}
-
-// boundaries: 4 steps, 1 refused.
-func TestQueue_Boundaries_95e004c2(t *testing.T) {
-	mbtRunQueue(t, 0, []adapters.Step{
-		{Action: "Publish", Args: []any{"p1"}}, // returns "p1.1"
-		{Action: "Publish", Args: []any{"p1"}}, // returns "p1.2"
-		{Action: "Deliver", Args: []any{"c2"}}, // returns queue.Delivery{ID:"p1.1", Redelivered:false}
-		{Action: "Deliver", Args: []any{"c2"}, Refused: true},
-	})
-}
-
-// boundaries: 4 steps, 1 refused.
-func TestQueue_Boundaries_84e310d5(t *testing.T) {
-	mbtRunQueue(t, 0, []adapters.Step{
-		{Action: "Publish", Args: []any{"p1"}}, // returns "p1.1"
-		{Action: "Deliver", Args: []any{"c1"}}, // returns queue.Delivery{ID:"p1.1", Redelivered:false}
-		{Action: "Ack", Args: []any{"c1", "p1.1"}},
-		{Action: "Ack", Args: []any{"c1", "p1.1"}, Refused: true},
-	})
-}
-
-// boundaries: 4 steps, 1 refused.
-func TestQueue_Boundaries_d1e91539(t *testing.T) {
-	mbtRunQueue(t, 0, []adapters.Step{
-		{Action: "Publish", Args: []any{"p1"}}, // returns "p1.1"
-		{Action: "Deliver", Args: []any{"c1"}}, // returns queue.Delivery{ID:"p1.1", Redelivered:false}
-		{Action: "Ack", Args: []any{"c1", "p1.1"}},
-		{Action: "CrashConsumer", Args: []any{"c1"}, Refused: true},
-	})
-}
-
-// boundaries: 4 steps, 1 refused.
-func TestQueue_Boundaries_568a9ba6(t *testing.T) {
-	mbtRunQueue(t, 0, []adapters.Step{
-		{Action: "Publish", Args: []any{"p1"}}, // returns "p1.1"
-		{Action: "Deliver", Args: []any{"c1"}}, // returns queue.Delivery{ID:"p1.1", Redelivered:false}
-		{Action: "Ack", Args: []any{"c1", "p1.1"}},
-		{Action: "LoseAck", Args: []any{"c1"}, Refused: true},
-	})
-}
-
-// boundaries: 5 steps.
-func TestQueue_Boundaries_9e847207(t *testing.T) {
-	mbtRunQueue(t, 0, []adapters.Step{
-		{Action: "Publish", Args: []any{"p1"}}, // returns "p1.1"
-		{Action: "Publish", Args: []any{"p1"}}, // returns "p1.2"
-		{Action: "Deliver", Args: []any{"c1"}}, // returns queue.Delivery{ID:"p1.1", Redelivered:false}
-		{Action: "Deliver", Args: []any{"c2"}}, // returns queue.Delivery{ID:"p1.2", Redelivered:false}
-		{Action: "Ack", Args: []any{"c2", "p1.2"}},
-	})
-}
-
-// boundaries: 5 steps.
-func TestQueue_Boundaries_50326690(t *testing.T) {
-	mbtRunQueue(t, 0, []adapters.Step{
-		{Action: "Publish", Args: []any{"p1"}}, // returns "p1.1"
-		{Action: "Publish", Args: []any{"p1"}}, // returns "p1.2"
-		{Action: "Deliver", Args: []any{"c2"}}, // returns queue.Delivery{ID:"p1.1", Redelivered:false}
-		{Action: "Deliver", Args: []any{"c1"}}, // returns queue.Delivery{ID:"p1.2", Redelivered:false}
-		{Action: "Ack", Args: []any{"c1", "p1.2"}},
-	})
-}
-
-// boundaries: 6 steps, 1 refused.
-func TestQueue_Boundaries_17579811(t *testing.T) {
-	mbtRunQueue(t, 0, []adapters.Step{
-		{Action: "Publish", Args: []any{"p1"}}, // returns "p1.1"
-		{Action: "Publish", Args: []any{"p1"}}, // returns "p1.2"
-		{Action: "Deliver", Args: []any{"c1"}}, // returns queue.Delivery{ID:"p1.1", Redelivered:false}
-		{Action: "Deliver", Args: []any{"c2"}}, // returns queue.Delivery{ID:"p1.2", Redelivered:false}
-		{Action: "Ack", Args: []any{"c2", "p1.2"}},
-		{Action: "Ack", Args: []any{"c2", "p1.2"}, Refused: true},
-	})
-}
-
-// boundaries: 6 steps, 1 refused.
-func TestQueue_Boundaries_0ae4e0b6(t *testing.T) {
-	mbtRunQueue(t, 0, []adapters.Step{
-		{Action: "Publish", Args: []any{"p1"}}, // returns "p1.1"
-		{Action: "Publish", Args: []any{"p1"}}, // returns "p1.2"
-		{Action: "Deliver", Args: []any{"c1"}}, // returns queue.Delivery{ID:"p1.1", Redelivered:false}
-		{Action: "Deliver", Args: []any{"c2"}}, // returns queue.Delivery{ID:"p1.2", Redelivered:false}
-		{Action: "Ack", Args: []any{"c2", "p1.2"}},
-		{Action: "CrashConsumer", Args: []any{"c2"}, Refused: true},
-	})
-}
-
-// boundaries: 6 steps, 1 refused.
-func TestQueue_Boundaries_dd0ec781(t *testing.T) {
-	mbtRunQueue(t, 0, []adapters.Step{
-		{Action: "Publish", Args: []any{"p1"}}, // returns "p1.1"
-		{Action: "Publish", Args: []any{"p1"}}, // returns "p1.2"
-		{Action: "Deliver", Args: []any{"c1"}}, // returns queue.Delivery{ID:"p1.1", Redelivered:false}
-		{Action: "Deliver", Args: []any{"c2"}}, // returns queue.Delivery{ID:"p1.2", Redelivered:false}
-		{Action: "Ack", Args: []any{"c2", "p1.2"}},
-		{Action: "LoseAck", Args: []any{"c2"}, Refused: true},
-	})
-}
-
-// boundaries: 6 steps, 1 refused.
-func TestQueue_Boundaries_85c57795(t *testing.T) {
-	mbtRunQueue(t, 0, []adapters.Step{
-		{Action: "Publish", Args: []any{"p1"}}, // returns "p1.1"
-		{Action: "Publish", Args: []any{"p1"}}, // returns "p1.2"
-		{Action: "Deliver", Args: []any{"c2"}}, // returns queue.Delivery{ID:"p1.1", Redelivered:false}
-		{Action: "Deliver", Args: []any{"c1"}}, // returns queue.Delivery{ID:"p1.2", Redelivered:false}
-		{Action: "Ack", Args: []any{"c1", "p1.2"}},
-		{Action: "Ack", Args: []any{"c1", "p1.2"}, Refused: true},
-	})
-}
-
-// boundaries: 6 steps, 1 refused.
-func TestQueue_Boundaries_8cdaf8c9(t *testing.T) {
-	mbtRunQueue(t, 0, []adapters.Step{
-		{Action: "Publish", Args: []any{"p1"}}, // returns "p1.1"
-		{Action: "Publish", Args: []any{"p1"}}, // returns "p1.2"
-		{Action: "Deliver", Args: []any{"c2"}}, // returns queue.Delivery{ID:"p1.1", Redelivered:false}
-		{Action: "Deliver", Args: []any{"c1"}}, // returns queue.Delivery{ID:"p1.2", Redelivered:false}
-		{Action: "CrashConsumer", Args: []any{"c2"}},
-		{Action: "Ack", Args: []any{"c2", "p1.1"}, Refused: true},
 	})
 }

@@ -285,3 +285,43 @@ func TestModel_BadConfig(t *testing.T) {
 		}
 	}
 }
+
+// The values outside each parameter's domain are what the brokers must
+// refuse (criterion invalid of mbt gen): names the model leaves out but
+// the broker serves, such as a third producer, are not among them.
+func TestModel_Outside(t *testing.T) {
+	m, err := Model(DefaultConfig())
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		action string
+		want   [][]any // per parameter
+		reason string
+	}{
+		{"Publish", [][]any{{""}}, "the broker serves any producer by the name it gives, but not the empty name"},
+		{"Deliver", [][]any{{""}}, "the broker serves any consumer by the name it gives, but not the empty name"},
+		{"Ack", [][]any{{"", "unknown"}, {"", "unknown"}}, "a consumer without a lease, a message never published"},
+		{"CrashConsumer", [][]any{{"", "unknown"}}, "a consumer without a lease has no connection to close"},
+		{"LoseAck", [][]any{{"", "unknown"}}, "a consumer without a lease has no ack to lose"},
+		{"Tick", nil, "no parameters"},
+		{"RestartBroker", nil, "no parameters"},
+	}
+	if len(tests) != len(m.Actions) {
+		t.Errorf("%d actions tested, the model has %d", len(tests), len(m.Actions))
+	}
+	for _, tt := range tests {
+		a := m.Action(tt.action)
+		if a == nil {
+			t.Errorf("the model has no action %s", tt.action)
+			continue
+		}
+		var got [][]any
+		for _, p := range a.Params {
+			got = append(got, p.Invalid)
+		}
+		if !reflect.DeepEqual(got, tt.want) {
+			t.Errorf("%s: outside its domains %v, want %v (%s)", tt.action, got, tt.want, tt.reason)
+		}
+	}
+}

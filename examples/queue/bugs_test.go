@@ -63,6 +63,7 @@ func TestPlantedBugs(t *testing.T) {
 		{"dropinflight", "after a restart a delivered, unacked message is gone: lost"},
 		{"lifo", "the second message of p1 is delivered before the first"},
 		{"ackany", "an Ack from the consumer that does not hold the lease, which the model refuses, is accepted"},
+		{"ackexpired", "an Ack after the lease ran out, with nothing looking at the broker since the Tick, is accepted"},
 	}
 	for _, name := range broker.BugNames {
 		if !slices.ContainsFunc(tests, func(tt struct{ bug, reason string }) bool { return tt.bug == name }) {

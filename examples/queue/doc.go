@@ -2,7 +2,7 @@
 // two implementations of it, one in Go and one in Python, and the generated
 // tests that drive either through mbt's subprocess adapter (package
 // [github.com/mbtgo/mbt/adapters/subprocess]) and compare it with the model
-// after every step.
+// step by step.
 //
 // # The model
 //
@@ -16,13 +16,21 @@
 //     order, to consumer c for Lease ticks and returns it as a [Delivery],
 //     marked Redelivered when it was delivered before. It refuses when no
 //     message is ready, or when c already holds a lease: one message per
-//     consumer at a time.
+//     consumer at a time (the two conditions of its guard, named with
+//     Requires, so that a test tries each alone).
 //   - Ack(c, m): the broker marks m acked and never delivers it again. It
 //     refuses unless m is in flight to c: acked, ready, leased to another
 //     consumer, or after its lease ran out.
 //   - Tick: the broker's logical clock advances by one; a lease that runs
 //     out makes its message ready again. Time is logical: leases expire on
 //     ticks, never on the wall clock, so every run is the same.
+//
+// Producers and consumers are the model's bound, not the broker's: it
+// serves any client by the name it gives. So the values outside the
+// domains of Publish and Deliver, which the broker must refuse, are the
+// empty name only (declared with Outside); Ack, CrashConsumer and LoseAck
+// also try the name "unknown", a consumer that holds no lease, and Ack a
+// message ID that was never published.
 //
 // and three faults:
 //
@@ -38,10 +46,10 @@
 //     not exactly once.
 //
 // The state is the broker's log of messages, with their durable flags and
-// their leases, and what each producer knows it published. The [View],
-// compared after every step, is the broker's side: each message's status
-// (ready, in flight, acked), whether it was delivered, and who holds its
-// lease for how many more ticks.
+// their leases, and what each producer knows it published. The [View]
+// is the broker's side: each message's status (ready, in flight, acked),
+// whether it was delivered, and who holds its lease for how many more
+// ticks.
 //
 // # The guarantees
 //
@@ -57,9 +65,9 @@
 //     order it published them.
 //
 // plus OneLeasePerConsumer. Both brokers check the same guarantees on their
-// own state when the adapter asks (the protocol's op "invariants", after
-// every step), so a violation shows where it happens, not only when the
-// view differs later.
+// own state when the adapter asks (the protocol's op "invariants", with
+// every view the runner reads), so a violation shows where it happens, not
+// only when the view differs later.
 //
 // # Two implementations, one test file
 //
@@ -105,13 +113,31 @@
 //
 // The generated tests, queue_mbt_test.go, are made from the model's default
 // constants (one producer of two messages, two consumers, a lease of two
-// ticks: 43 states, 242 transitions). They cover every transition and
-// every boundary of a guard, with broker restarts, consumer crashes, lost
-// acks and ticks among their steps, and negative steps the broker must
-// refuse; the file's Coverage comment gives the counts. Every test starts a broker process, and every
-// restart another, so the suite's time goes to starting processes. Two
-// producers have 1,607 states and 10,596 transitions, too many for a tour;
-// the tests of this package explore that instance instead.
+// ticks: 43 states, 242 transitions) with mbt gen's default criteria. They
+// take every transition, with broker restarts, consumer crashes, lost acks
+// and ticks among their steps, and try the steps the broker must refuse:
+// each refused action where it is refused, right after each kind of step
+// that turns it off (an Ack right after the Tick that ended its lease, the
+// Ack that acked it, the restart or the crash that dropped it), where the
+// same action with another argument is allowed, with each condition of
+// Deliver's guard the only false one, and with each value outside a
+// domain; and one test resets the broker in the middle. The file's
+// Coverage comment gives the counts.
+//
+// The runner reads the broker's view, and asks for its invariants, after
+// every step of a test but the walk that leads to the negative steps,
+// which it leaves unobserved (NoView), and it reads the view twice to
+// make sure that reading changes nothing. Unobserved walks matter here:
+// the brokers end leases lazily, when an operation looks at them, and
+// reading the view is such an operation, so a broker whose Ack forgot to
+// look (the bug ackexpired below) passes every test that reads the view
+// between the Tick and the Ack.
+//
+// Every test starts a broker process, and every restart another, so the
+// suite's time goes to starting processes; reading a view costs a
+// fraction of a millisecond. Two producers have 1,607 states and 10,596
+// transitions, too many for a tour; the tests of this package explore
+// that instance instead.
 //
 // # Planted bugs
 //
@@ -126,8 +152,15 @@
 //     instead of making them ready: the view differs, and the broker's own
 //     invariants report the lost messages.
 //   - lifo: the newest ready message is delivered first: Deliver's output
-//     differs, and the broker reports the producer's order broken.
+//     differs (and the broker's own invariants, when asked, report the
+//     producer's order broken).
 //   - ackany: an ack from a consumer that does not hold the lease is
-//     accepted: a negative step, Ack("c2", "p1.1") while c1 holds p1.1, is
-//     not refused (only boundary tests have it).
+//     accepted: a negative step, Ack("c1", "p1.1") while c2 holds p1.1, is
+//     not refused.
+//   - ackexpired: Ack does not first end the leases that ran out, as
+//     every other operation does, so an ack after its lease ran out is
+//     accepted when nothing looked at the broker since the Tick: the
+//     negative step Ack("c2", "p1.1") right after the Tick that ended c2's
+//     lease, after an unobserved walk there, is not refused. A suite that
+//     reads the view after every step cannot catch it.
 package queue

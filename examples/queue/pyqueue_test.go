@@ -78,10 +78,14 @@ var sessions = [][]string{
 		`{"id":3,"op":"invariants"}`,
 		`{"id":4,"op":"step","action":"Deliver","args":["c2"]}`,
 		`{"id":5,"op":"view"}`,
-		`{"id":6,"op":"reset"}`,
-		`{"id":7,"op":"view"}`,
-		`{"id":8,"op":"hello","protocol":2}`,
-		`{"id":9,"op":"hello","protocol":1,"model":"Bank"}`,
+		`{"id":6,"op":"step","action":"Tick","args":[]}`,
+		`{"id":7,"op":"step","action":"Tick","args":[]}`,
+		`{"id":8,"op":"step","action":"Ack","args":["c2","p1.2"]}`,
+		`{"id":9,"op":"view"}`,
+		`{"id":10,"op":"reset"}`,
+		`{"id":11,"op":"view"}`,
+		`{"id":12,"op":"hello","protocol":2}`,
+		`{"id":13,"op":"hello","protocol":1,"model":"Bank"}`,
 	},
 }
 

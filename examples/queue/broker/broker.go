@@ -61,10 +61,15 @@ type Bugs struct {
 	// AckAny accepts an ack of an in-flight message from any consumer, not
 	// only from the one holding its lease.
 	AckAny bool
+	// AckExpired does not end the leases that have run out before an ack,
+	// as every other operation does (leases expire lazily, when the broker
+	// next looks at them): an ack that arrives after its lease ran out is
+	// accepted, unless something else looked first.
+	AckExpired bool
 }
 
 // BugNames are the names ParseBugs accepts, in order.
-var BugNames = []string{"forgetack", "dropinflight", "lifo", "ackany"}
+var BugNames = []string{"forgetack", "dropinflight", "lifo", "ackany", "ackexpired"}
 
 // ParseBugs parses a comma-separated list of bug names (see [BugNames]);
 // the empty list is no bug.
@@ -81,6 +86,8 @@ func ParseBugs(list string) (Bugs, error) {
 			b.LIFO = true
 		case "ackany":
 			b.AckAny = true
+		case "ackexpired":
+			b.AckExpired = true
 		default:
 			return Bugs{}, fmt.Errorf("broker: unknown bug %q (want one of %s)", name, strings.Join(BugNames, ", "))
 		}
@@ -256,7 +263,9 @@ func (b *Broker) clone() durable {
 	return durable{Published: maps.Clone(b.state.Published), Messages: slices.Clone(b.state.Messages)}
 }
 
-// expire ends the leases whose time has come.
+// expire ends the leases whose time has come. Leases expire lazily: every
+// operation that looks at them calls it first (Deliver, Ack, Disconnect,
+// Messages and Check); a Tick only moves the clock.
 func (b *Broker) expire() {
 	now := b.opts.Clock.Now()
 	for id, l := range b.leases {
@@ -338,7 +347,9 @@ func (b *Broker) Deliver(consumer string) (Delivery, error) {
 func (b *Broker) Ack(consumer, id string) error {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	b.expire()
+	if !b.opts.Bugs.AckExpired {
+		b.expire()
+	}
 	i := slices.IndexFunc(b.state.Messages, func(r record) bool { return r.ID == id })
 	if i < 0 {
 		return fmt.Errorf("%w: %q", ErrUnknown, id)

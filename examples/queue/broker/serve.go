@@ -7,6 +7,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"strings"
 
 	"github.com/mbtgo/mbt/adapters/subprocess"
 )
@@ -99,7 +100,7 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs.SetOutput(stderr)
 	lease := fs.Int("lease", 2, "ticks a delivery stays leased")
 	quota := fs.Int("quota", 0, "messages each producer may publish (0: no limit)")
-	bugList := fs.String("bugs", "", "comma-separated planted bugs: forgetack, dropinflight, lifo, ackany")
+	bugList := fs.String("bugs", "", "comma-separated planted bugs: "+strings.Join(BugNames, ", "))
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}

@@ -25,6 +25,9 @@ Planted bugs (-bugs, comma-separated), as in the Go broker:
   lifo          the newest ready message is delivered first
   ackany        an ack from a consumer that does not hold the lease is
                 accepted
+  ackexpired    an ack does not end the leases that ran out first, as every
+                other operation does: a late ack is accepted unless
+                something else looked at the leases since they ran out
 
 Python 3 standard library only.
 """
@@ -36,7 +39,7 @@ import sys
 NAME = "pyqueue"
 PROTOCOL = 1
 FILE_NAME = "queue.json"
-BUG_NAMES = ("forgetack", "dropinflight", "lifo", "ackany")
+BUG_NAMES = ("forgetack", "dropinflight", "lifo", "ackany", "ackexpired")
 ACTIONS = ("Publish", "Deliver", "Ack", "Tick", "CrashConsumer")
 ARITY = {"Publish": 1, "Deliver": 1, "Ack": 2, "Tick": 0, "CrashConsumer": 1}
 
@@ -85,6 +88,9 @@ class Broker:
         self.published, self.messages = published, messages
 
     def expire(self):
+        """Ends the leases whose time has come. Leases expire lazily: every
+        operation that looks at them calls it first; a tick only moves the
+        clock."""
         for mid in [mid for mid, (_, exp) in self.leases.items() if self.now >= exp]:
             del self.leases[mid]
 
@@ -124,7 +130,8 @@ class Broker:
         return {"id": m["id"], "redelivered": redelivered}
 
     def ack(self, consumer, mid):
-        self.expire()
+        if "ackexpired" not in self.bugs:
+            self.expire()
         i = next((i for i, m in enumerate(self.messages) if m["id"] == mid), None)
         if i is None:
             raise Refused("no such message: %s" % json.dumps(mid))

@@ -44,6 +44,11 @@ type CheckOptions struct {
 	// ResetPercent is the share of steps, in percent, that reset the
 	// implementation in the middle of a walk (default 2).
 	ResetPercent int
+	// UnobservedPercent is the share of steps, in percent, after which the
+	// implementation is not observed (Step.NoView), so that a view or
+	// invariants check with side effects cannot hide a bug (default 25;
+	// -1: none). The last step of a walk is always observed.
+	UnobservedPercent int
 	// Seed seeds the walks; 0 derives it from the test's name, so that a
 	// test walks the same way every run. -mbt.seed overrides it.
 	Seed int64
@@ -132,6 +137,9 @@ func (c *checker[S]) fill() {
 	if o.ResetPercent == 0 {
 		o.ResetPercent = 2
 	}
+	if o.UnobservedPercent == 0 {
+		o.UnobservedPercent = 25
+	}
 	if o.MaxShrinks <= 0 {
 		o.MaxShrinks = 500
 	}
@@ -181,6 +189,9 @@ func (c *checker[S]) walk(k int) []Step {
 			off = append(off, outsideSteps(a)...)
 		}
 		roll := rng.IntN(100)
+		if len(steps) > 0 && rng.IntN(100) < c.opts.UnobservedPercent {
+			steps[len(steps)-1].NoView = true
+		}
 		switch {
 		case len(steps) > 0 && roll < c.opts.ResetPercent:
 			steps = append(steps, Step{Action: ResetAction})
@@ -192,8 +203,16 @@ func (c *checker[S]) walk(k int) []Step {
 			steps = append(steps, on[i])
 			s = next[i]
 		default:
-			return steps
+			return observeLast(steps)
 		}
+	}
+	return observeLast(steps)
+}
+
+// observeLast makes the last step of a walk observed.
+func observeLast(steps []Step) []Step {
+	if len(steps) > 0 {
+		steps[len(steps)-1].NoView = false
 	}
 	return steps
 }
@@ -319,6 +338,7 @@ func (c *checker[S]) fail(what string, steps []Step, f *Failure) {
 	}
 	b.WriteString(":\n")
 	f.Rerun = ""
+	f.total = len(steps) // the walk as reported ends with the failing step
 	b.WriteString(f.Error())
 	fmt.Fprintf(&b, "\nrerun: %s%s -mbt.seed=%d", envPrefix(c.env), rerun(c.t.Name(), c.opts.Options.Package), c.opts.Seed)
 	if path, err := c.save(steps); err != nil {

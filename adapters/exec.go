@@ -154,7 +154,7 @@ func (r *Runner[S]) step(ctx context.Context, x *run[S], st Step, n int) *Failur
 	case gotErr == nil:
 		mism = append(mism, "the implementation accepted a step the model refuses (its guard is false); it must return an error and change nothing")
 	}
-	if st.NoView {
+	if st.NoView && len(mism) == 0 {
 		if x.unobserved == 0 {
 			x.since = n
 		}
@@ -163,9 +163,9 @@ func (r *Runner[S]) step(ctx context.Context, x *run[S], st Step, n int) *Failur
 		what := "view after the step"
 		switch {
 		case x.unobserved == 1:
-			what = fmt.Sprintf("view after the step (the first view since step %d, which was not observed)", x.since)
+			what = fmt.Sprintf("view after the step (step %d before it ran unobserved)", x.since)
 		case x.unobserved > 1:
-			what = fmt.Sprintf("view after the step (the first view since step %d: steps %s were not observed)", x.since, span(x.since, n-1))
+			what = fmt.Sprintf("view after the step (steps %s before it ran unobserved)", span(x.since, n-1))
 		}
 		if m := r.compareView(ctx, x, what); m != "" {
 			mism = append(mism, m)

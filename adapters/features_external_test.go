@@ -227,7 +227,7 @@ func TestRunner_Features(t *testing.T) {
 			{Action: "Book", Args: []any{"ann"}, NoView: true}, {Action: "Tick", NoView: true}, {Action: "Tick", NoView: true},
 			{Action: "Book", Args: []any{"bob"}},
 		},
-		want: []string{"step 4 of 4: Book(\"bob\"):", "view after the step (the first view since step 1: steps 1-3 were not observed)",
+		want: []string{"step 4 of 4: Book(\"bob\"):", "view after the step (steps 1-3 before it ran unobserved)",
 			"note: with the implementation observed after every step, the test fails sooner, at step 3: Tick:"},
 		reason: "a difference found after unobserved steps says which went unobserved, and the observed rerun points at the first bad step",
 	}, {

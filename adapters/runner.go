@@ -236,8 +236,12 @@ func (r *Runner[S]) explainUnobserved(ctx context.Context, f *Failure, steps []S
 		f.Notes = append(f.Notes, "with the implementation observed after every step, these steps pass: "+
 			"observing it (View, Invariants) changes what it does, and hides this failure")
 	case g.Index < f.Index:
+		var ms []string
+		for _, m := range g.Mismatches {
+			ms = append(ms, strings.TrimRight(m, "\n"))
+		}
 		f.Notes = append(f.Notes, fmt.Sprintf("with the implementation observed after every step, the test fails sooner, at step %d: %v:\n\t%s",
-			g.Index, g.Step, strings.ReplaceAll(strings.Join(g.Mismatches, "\n"), "\n", "\n\t")))
+			g.Index, g.Step, strings.ReplaceAll(strings.Join(ms, "\n"), "\n", "\n\t")))
 	}
 }
 

@@ -19,6 +19,7 @@ import (
 	"github.com/mbtgo/mbt/explorer"
 	"github.com/mbtgo/mbt/model"
 
+	"github.com/mbtgo/mbt/internal/lifeline"
 	"github.com/mbtgo/mbt/internal/suggest"
 )
 
@@ -142,7 +143,15 @@ func funcName(fn any) string {
 //
 // While the model runs, os.Stdout points at standard error so that prints in
 // the user's code cannot corrupt the output.
+//
+// Run by the mbt command, the driver exits as soon as mbt has died, even if
+// the user's code is busy: mbt hands it a pipe (package internal/lifeline)
+// that it watches. Run by hand, it watches nothing.
 func Main(entries ...Entry) {
+	lifeline.Watch(func() {
+		fmt.Fprintln(os.Stderr, "mbt: the mbt command has exited; so does its driver")
+		os.Exit(exitError)
+	})
 	ctx := interruptContext()
 	stdout := os.Stdout
 	os.Stdout = os.Stderr

@@ -19,6 +19,7 @@ import (
 	"github.com/mbtgo/mbt/explorer"
 	"github.com/mbtgo/mbt/model"
 
+	"github.com/mbtgo/mbt/internal/lifeline"
 	"github.com/mbtgo/mbt/internal/suggest"
 )
 
@@ -89,7 +90,19 @@ func newEntry[C, S any](name string, orig any, config reflect.Type, build func(C
 		if cfg.IsValid() {
 			c = cfg.Interface().(C)
 		}
-		m, err := construct(build, c)
+		var m *model.Model[S]
+		var err error
+		if s := x.build(ctx, func() { m, err = construct(build, c) }); s != nil {
+			return stopped[S](s, x)
+		}
+		var pe *panicError
+		if errors.As(err, &pe) {
+			fmt.Fprintf(x.stderr, "mbt: %s panicked: %v\n", x.funcLabel(), pe.value)
+			for _, f := range userFrames(pe.stack) {
+				fmt.Fprintf(x.stderr, "    %s\n", f)
+			}
+			return exitError
+		}
 		if err != nil {
 			fmt.Fprintf(x.stderr, "mbt: %s: %v\n", x.funcLabel(), err)
 			return exitError
@@ -109,15 +122,24 @@ func newEntry[C, S any](name string, orig any, config reflect.Type, build func(C
 	return e
 }
 
-// construct calls the model function, turning a panic into an error.
+// construct calls the model function, turning a panic into a
+// *panicError.
 func construct[C, S any](build func(C) (*model.Model[S], error), c C) (m *model.Model[S], err error) {
 	defer func() {
 		if v := recover(); v != nil {
-			err = fmt.Errorf("panicked: %v\n%s", v, debug.Stack())
+			err = &panicError{value: v, stack: stackFrames(string(debug.Stack()))}
 		}
 	}()
 	return build(c)
 }
+
+// panicError is a panic of the model function.
+type panicError struct {
+	value any
+	stack string // the frames between the panic and the driver (see stackFrames)
+}
+
+func (e *panicError) Error() string { return fmt.Sprintf("panicked: %v", e.value) }
 
 // funcName returns the full name of the function fn, like
 // example.com/m/pkg.Model, or "" if unknown.
@@ -140,9 +162,28 @@ func funcName(fn any) string {
 // error). An interrupt (Ctrl-C) stops the exploration and prints what was
 // found so far.
 //
+// The limits of -max-time and -max-memory and an interrupt hold from the
+// start, while the model function runs too: the clock starts when it is
+// called, and -max-time covers building the model and exploring it. If
+// one of them comes before the model function returns, Main cannot stop the
+// user's code; it reports "incomplete: time limit reached while building the
+// model (3s); no state explored" (or -json's result with status incomplete
+// and "stopped_building": true) and exits with 0, as a limit that stops the
+// exploration does: no violation was found. mbt gen and mbt replay have no
+// limits; an interrupt while their model is built exits 3. A panic in the
+// model function is reported with the user's frames and exits 3.
+//
 // While the model runs, os.Stdout points at standard error so that prints in
 // the user's code cannot corrupt the output.
+//
+// Run by the mbt command, the driver exits as soon as mbt has died, even if
+// the user's code is busy: mbt hands it a pipe (package internal/lifeline)
+// that it watches. Run by hand, it watches nothing.
 func Main(entries ...Entry) {
+	lifeline.Watch(func() {
+		fmt.Fprintln(os.Stderr, "mbt: the mbt command has exited; so does its driver")
+		os.Exit(exitError)
+	})
 	ctx := interruptContext()
 	stdout := os.Stdout
 	os.Stdout = os.Stderr
@@ -191,6 +232,8 @@ type exploration struct {
 	entry    *Entry
 	consts   []constant
 	now      func() time.Time
+	built    time.Duration // how long the model function ran
+	stopped  bool          // a limit or an interrupt came before it returned
 }
 
 // funcLabel names the model function, like twophase.Model.

@@ -57,7 +57,9 @@ func TestRun(t *testing.T) {
 		code    int
 		stdout  []string // substrings of the output
 		stderr  []string // substrings of the errors
-		reason  string
+		// notStderr are substrings the errors must not have.
+		notStderr []string
+		reason    string
 	}{
 		{
 			name: "complete", args: []string{"-model=Counter"}, code: exitOK,
@@ -121,8 +123,9 @@ func TestRun(t *testing.T) {
 		},
 		{
 			name: "constructor panic", args: []string{"-model=Panicky"}, code: exitError,
-			stderr: []string{"driver.panicky: panicked: no model today", "driver_test.go:"},
-			reason: "a panic in the model function exits 3 with its stack",
+			stderr:    []string{"mbt: driver.panicky panicked: no model today\n    driver_test.go:", "  github.com/mbtgo/mbt/driver.panicky\n"},
+			notStderr: []string{"goroutine", "debug.Stack", "driver.construct", "driver.go:", "driver.RegisterNoConfigNoError"},
+			reason:    "a panic in the model function exits 3 with the user's frames, not the goroutine's whole stack",
 		},
 		{
 			name: "nil model", args: []string{"-model=Nil"}, code: exitError,
@@ -154,6 +157,11 @@ func TestRun(t *testing.T) {
 			for _, s := range tt.stderr {
 				if !strings.Contains(stderr.String(), s) {
 					t.Errorf("stderr lacks %q:\n%s", s, &stderr)
+				}
+			}
+			for _, s := range tt.notStderr {
+				if strings.Contains(stderr.String(), s) {
+					t.Errorf("stderr has %q:\n%s", s, &stderr)
 				}
 			}
 		})

@@ -17,14 +17,12 @@ import (
 // code.
 func explore[S any](ctx context.Context, m *model.Model[S], x *exploration) int {
 	opts := x.opts
-	interval := time.Second
-	show := x.terminal && !x.flags.JSON
-	if x.flags.ProgressSet {
-		interval, show = x.flags.Progress, x.flags.Progress > 0
+	if opts.MaxTime > 0 {
+		// The clock started when the model function was called.
+		opts.MaxTime = max(opts.MaxTime-x.built, time.Nanosecond)
 	}
-	var p *progressLine
-	if show {
-		p = &progressLine{w: x.stderr, inPlace: x.terminal}
+	p, interval := x.progress()
+	if p != nil {
 		opts.Progress = p.update
 		opts.ProgressInterval = interval
 	}
@@ -75,11 +73,17 @@ type jsonResult[S any] struct {
 	Function  string         `json:"function"`
 	Package   string         `json:"package"`
 	Constants map[string]any `json:"constants"`
+	// Built is how long the model function ran (a limit or an interrupt
+	// may have stopped the driver while it did).
+	Built time.Duration `json:"build_ns"`
+	// Stopped is set when a limit or an interrupt stopped the driver while
+	// the model function ran: no state was explored.
+	Stopped bool `json:"stopped_building,omitempty"`
 	*explorer.Result[S]
 }
 
 func writeJSON[S any](w io.Writer, res *explorer.Result[S], x *exploration, m *model.Model[S]) error {
-	out := jsonResult[S]{Function: x.entry.name, Package: x.pkgPath(), Constants: constants(x.consts, m), Result: res}
+	out := jsonResult[S]{Function: x.entry.name, Package: x.pkgPath(), Constants: constants(x.consts, m), Built: x.built, Stopped: x.stopped, Result: res}
 	b, err := marshalJSONIndent(out)
 	if err != nil {
 		return fmt.Errorf("encode the result as JSON: %w", err)
@@ -114,8 +118,12 @@ func (p *progressLine) update(pr explorer.Progress) {
 	if pr.Done {
 		return
 	}
-	line := fmt.Sprintf("%s distinct states, %s states/s, depth %d, queue %s, %s",
-		commas(pr.Distinct), commas(int64(pr.StatesPerSec)), pr.Depth, commas(pr.Queue), pr.Elapsed.Round(time.Second))
+	p.show(fmt.Sprintf("%s distinct states, %s states/s, depth %d, queue %s, memory %s, %s",
+		commas(pr.Distinct), commas(int64(pr.StatesPerSec)), pr.Depth, commas(pr.Queue), byteSize(pr.Memory), pr.Elapsed.Round(time.Second)))
+}
+
+// show prints line.
+func (p *progressLine) show(line string) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if !p.inPlace {

@@ -35,7 +35,9 @@ type Flags struct {
 	// Workers is the number of goroutines; 0 means all cores.
 	Workers int
 	// MaxStates, MaxDepth, MaxTime and MaxMemory are the limits of
-	// [explorer.Options]; 0 means no limit.
+	// [explorer.Options]; 0 means no limit. The driver applies MaxTime and
+	// MaxMemory from the moment it calls the model function, so they bound
+	// building the model too (see [Main]).
 	MaxStates int64
 	MaxDepth  int
 	MaxTime   time.Duration
@@ -50,8 +52,8 @@ type Flags struct {
 	// JSON asks for one JSON object on stdout instead of text.
 	JSON bool
 	// Progress is the interval between progress reports. When ProgressSet
-	// is false, progress is shown every second on a terminal and not at all
-	// elsewhere.
+	// is false, progress is shown every second on a terminal, every 5
+	// seconds elsewhere, and not at all with JSON.
 	Progress    time.Duration
 	ProgressSet bool
 	// ITF is a file to write the counterexample of the first violation
@@ -70,14 +72,14 @@ func (f *Flags) Define(fs *flag.FlagSet) {
 	fs.IntVar(&f.Workers, "workers", f.Workers, "number of `goroutines` expanding states (0: all cores)")
 	fs.Int64Var(&f.MaxStates, "max-states", f.MaxStates, "stop after this many distinct `states` (0: no limit)")
 	fs.IntVar(&f.MaxDepth, "max-depth", f.MaxDepth, "do not expand states deeper than this many `steps`; the length of each random walk (0: no limit, 100 for random)")
-	fs.DurationVar(&f.MaxTime, "max-time", f.MaxTime, "stop after this long (0: no limit)")
-	fs.Var((*bytesValue)(&f.MaxMemory), "max-memory", "stop when the heap exceeds this `size` (1000000, 512MB, 2GiB; 0: no limit)")
+	fs.DurationVar(&f.MaxTime, "max-time", f.MaxTime, "stop after this long, building the model included (0: no limit)")
+	fs.Var((*bytesValue)(&f.MaxMemory), "max-memory", "stop when the driver process holds more memory than this `size`, building the model included: its resident set on Linux, the Go runtime's memory elsewhere (1000000, 512MB, 2GiB; 0: no limit)")
 	fs.Int64Var(&f.Seed, "seed", f.Seed, "seed of the random walks")
 	fs.IntVar(&f.Walks, "walks", f.Walks, "number of random walks (0: 1000)")
 	fs.BoolVar(&f.Purity, "purity", f.Purity, "check that guards and effects do not change the state they are given")
 	fs.BoolVar(&f.NoDeadlock, "no-deadlock", f.NoDeadlock, "do not report states without an enabled action")
 	fs.BoolVar(&f.JSON, "json", f.JSON, "print the result as one JSON object")
-	fs.Var(&progressValue{f}, "progress", "report progress on stderr every `interval` (default 1s on a terminal, off elsewhere; 0: off)")
+	fs.Var(&progressValue{f}, "progress", "report progress on stderr every `interval` (default 1s on a terminal, 5s elsewhere, none with -json; 0: off)")
 	fs.StringVar(&f.ITF, "itf", f.ITF, "write the counterexample of a violation to `file` as ITF JSON (Apalache's and Quint's trace format)")
 }
 

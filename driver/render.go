@@ -34,7 +34,15 @@ func writeHeader(w io.Writer, name string, x *exploration, workers int) {
 	default:
 		how = o.Strategy.String()
 	}
-	fmt.Fprintf(w, "exploring %s (%s%s): %s, %d %s\n", name, x.funcLabel(), constLine(x.consts), how, workers, plural(workers, "worker", "workers"))
+	what := fmt.Sprintf("%s (%s%s)", name, x.funcLabel(), constLine(x.consts))
+	if name == "" {
+		// The model function did not return: its model has no name yet.
+		what = x.funcLabel()
+		if len(x.consts) > 0 {
+			what += " (" + strings.TrimPrefix(constLine(x.consts), ", ") + ")"
+		}
+	}
+	fmt.Fprintf(w, "exploring %s: %s, %d %s\n", what, how, workers, plural(workers, "worker", "workers"))
 }
 
 // constLine renders constants as ", RM=3 Buggy=false", or "" without any.
@@ -60,7 +68,7 @@ func formatConst(v any) string {
 // with its trace, and the coverage.
 func writeSummary[S any](w io.Writer, res *explorer.Result[S], m *model.Model[S], x *exploration) {
 	fmt.Fprintf(w, "\n%s\n\n", resultLine(res))
-	writeStats(w, res, len(m.Init))
+	writeStats(w, res, len(m.Init), x.built)
 	for _, v := range res.Violations {
 		fmt.Fprintln(w)
 		writeViolation(w, v, m)
@@ -102,8 +110,9 @@ func resultLine[S any](res *explorer.Result[S]) string {
 	return fmt.Sprintf("no violation: %s distinct states, complete", commas(res.Stats.Distinct))
 }
 
-// writeStats writes the counts as a two-column table.
-func writeStats[S any](w io.Writer, res *explorer.Result[S], inits int) {
+// writeStats writes the counts as a two-column table; built is how long
+// the model function ran.
+func writeStats[S any](w io.Writer, res *explorer.Result[S], inits int, built time.Duration) {
 	st := res.Stats
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintf(tw, "  distinct states\t%s\n", commas(st.Distinct))
@@ -116,14 +125,21 @@ func writeStats[S any](w io.Writer, res *explorer.Result[S], inits int) {
 	if st.Walks > 0 {
 		fmt.Fprintf(tw, "  walks\t%s\n", commas(st.Walks))
 	}
-	fmt.Fprintf(tw, "  time\t%s, %s states/s, %d %s\n", duration(st.Elapsed), commas(int64(st.StatesPerSec)),
-		st.Workers, plural(st.Workers, "worker", "workers"))
+	building := ""
+	if built >= 100*time.Millisecond {
+		building = fmt.Sprintf(" (and %s building the model)", duration(built))
+	}
+	fmt.Fprintf(tw, "  time\t%s, %s states/s, %d %s%s\n", duration(st.Elapsed), commas(int64(st.StatesPerSec)),
+		st.Workers, plural(st.Workers, "worker", "workers"), building)
+	if st.PeakMemory > 0 {
+		fmt.Fprintf(tw, "  memory\t%s held by the process at its peak\n", byteSize(st.PeakMemory))
+	}
 	if st.TableBytes > 0 {
 		bps := fmt.Sprintf("%.1f", st.BytesPerState())
 		if st.BytesPerState() >= 100 {
 			bps = commas(int64(st.BytesPerState() + 0.5))
 		}
-		fmt.Fprintf(tw, "  memory\t%s bytes/state (%s)\n", bps, byteSize(st.TableBytes))
+		fmt.Fprintf(tw, "  state table\t%s, %s bytes/state (fingerprints and parent pointers)\n", byteSize(st.TableBytes), bps)
 	}
 	tw.Flush()
 }
@@ -351,21 +367,23 @@ func plural(n int, one, many string) string {
 
 // userFrames turns the stack of a panic in the model (pairs of lines:
 // function, then file:line +offset) into "file:line  function" lines,
-// without the frames of mbt's own packages, which only call the user's code.
+// without the frames of mbt's own packages, which only call the user's code
+// (frames in mbt's examples and test files are the user's).
 func userFrames(stack string) []string {
 	lines := strings.Split(stack, "\n")
 	var out []string
 	for i := 0; i+1 < len(lines); i += 2 {
 		fn := strings.TrimSpace(lines[i])
-		if strings.HasPrefix(fn, "github.com/mbtgo/mbt/") && !strings.HasPrefix(fn, "github.com/mbtgo/mbt/examples/") {
+		file := strings.TrimSpace(lines[i+1])
+		if j := strings.LastIndex(file, " +0x"); j > 0 {
+			file = file[:j]
+		}
+		if strings.HasPrefix(fn, "github.com/mbtgo/mbt/") && !strings.HasPrefix(fn, "github.com/mbtgo/mbt/examples/") &&
+			!strings.Contains(file, "_test.go:") {
 			continue
 		}
 		if j := strings.LastIndex(fn, "("); j > 0 && strings.HasSuffix(fn, ")") {
 			fn = fn[:j]
-		}
-		file := strings.TrimSpace(lines[i+1])
-		if j := strings.LastIndex(file, " +0x"); j > 0 {
-			file = file[:j]
 		}
 		if k := strings.LastIndex(file, ":"); k > 0 {
 			if line, err := strconv.Atoi(file[k+1:]); err == nil {

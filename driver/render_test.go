@@ -95,7 +95,7 @@ func TestRender_golden(t *testing.T) {
 		Invariants: []model.Invariant[ledger]{{Name: "NoOverdraft", Pos: pos(50)}},
 	}
 	stats := explorer.Stats{Distinct: 12345, Transitions: 67890, MaxDepth: 9, Queue: 17, Elapsed: 1234567 * time.Microsecond,
-		StatesPerSec: 10000, TableBytes: 2 << 20, Workers: 2}
+		StatesPerSec: 10000, TableBytes: 2 << 20, PeakMemory: 7600 << 20, Workers: 2}
 	coverage := explorer.Coverage{Actions: []explorer.ActionCoverage{
 		{Name: "Start", Fired: 1200, GuardFalse: 30, Params: []explorer.ParamCoverage{{Name: "from", Values: []explorer.ValueCoverage{{Value: "alice", Fired: 1200}, {Value: "carol", Fired: 0}}}}},
 		{Name: "Commit", Fired: 1100, GuardFalse: 0},
@@ -143,6 +143,22 @@ func TestRender_golden(t *testing.T) {
 				Violations: []*explorer.Violation[ledger]{{Kind: explorer.ImpureKind, Name: "Start",
 					Message: "Start(\"alice\", \"bob\", 3) changed the state it was given", Trace: tr,
 					Attempted: &model.Step{Action: "Start", Args: []any{"alice", "bob", 3}}}}}, ledgerModel, x)
+		},
+		"summary-built": func(b *bytes.Buffer) {
+			slow := *x
+			slow.built = 2500 * time.Millisecond
+			writeSummary(b, &explorer.Result[ledger]{Status: explorer.Complete, Stats: stats, Coverage: coverage}, ledgerModel, &slow)
+		},
+		"stopped-time": func(b *bytes.Buffer) {
+			writeStopped(b, &buildStop{reason: explorer.TimeLimit, elapsed: 3004 * time.Millisecond, peak: 2 << 30, limit: "3s"}, x)
+		},
+		"stopped-memory": func(b *bytes.Buffer) {
+			writeStopped(b, &buildStop{reason: explorer.MemoryLimit, elapsed: 1234 * time.Millisecond, peak: 330 << 20, limit: byteSize(300 << 20)}, x)
+		},
+		"stopped-canceled": func(b *bytes.Buffer) {
+			none := *x
+			none.consts = nil
+			writeStopped(b, &buildStop{reason: explorer.Canceled, elapsed: 5 * time.Second, peak: 12 << 20}, &none)
 		},
 		"summary-deadlock": func(b *bytes.Buffer) {
 			tr := model.Trace[ledger]{States: ledgerTrace.States[:2], Steps: ledgerTrace.Steps[:1]}
@@ -227,12 +243,12 @@ func TestShow(t *testing.T) {
 func TestProgressLine(t *testing.T) {
 	var b bytes.Buffer
 	p := &progressLine{w: &b, inPlace: true}
-	p.update(explorer.Progress{Distinct: 123456, StatesPerSec: 98765.4, Depth: 7, Queue: 1000, Elapsed: 2500 * time.Millisecond})
-	p.update(explorer.Progress{Distinct: 9, Depth: 1, Elapsed: time.Second})
+	p.update(explorer.Progress{Distinct: 123456, StatesPerSec: 98765.4, Depth: 7, Queue: 1000, Memory: 7600 << 20, Elapsed: 2500 * time.Millisecond})
+	p.update(explorer.Progress{Distinct: 9, Depth: 1, Memory: 3 << 20, Elapsed: time.Second})
 	p.update(explorer.Progress{Done: true})
 	p.clear()
-	line1 := "123,456 distinct states, 98,765 states/s, depth 7, queue 1,000, 3s"
-	line2 := "9 distinct states, 0 states/s, depth 1, queue 0, 1s"
+	line1 := "123,456 distinct states, 98,765 states/s, depth 7, queue 1,000, memory 7.4 GiB, 3s"
+	line2 := "9 distinct states, 0 states/s, depth 1, queue 0, memory 3.0 MiB, 1s"
 	want := "\r" + line1 + "\r" + line2 + strings.Repeat(" ", len(line1)-len(line2)) + "\r" + strings.Repeat(" ", len(line2)) + "\r"
 	if got := b.String(); got != want {
 		t.Errorf("in place:\ngot  %q\nwant %q", got, want)
@@ -240,7 +256,7 @@ func TestProgressLine(t *testing.T) {
 
 	b.Reset()
 	p = &progressLine{w: &b}
-	p.update(explorer.Progress{Distinct: 9, Depth: 1, Elapsed: time.Second})
+	p.update(explorer.Progress{Distinct: 9, Depth: 1, Memory: 3 << 20, Elapsed: time.Second})
 	p.update(explorer.Progress{Done: true})
 	p.clear()
 	if got, want := b.String(), line2+"\n"; got != want {

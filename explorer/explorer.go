@@ -5,11 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"runtime"
-	"runtime/metrics"
 	"sync"
 	"sync/atomic"
 	"time"
 
+	"github.com/mbtgo/mbt/internal/memory"
 	"github.com/mbtgo/mbt/model"
 )
 
@@ -68,6 +68,8 @@ type run[S any] struct {
 	queue       atomic.Int64
 	walks       atomic.Int64
 	reserved    atomic.Int64 // distinct states promised, for MaxStates
+	memory      atomic.Int64 // the process's memory at the last sample
+	peakMemory  atomic.Int64 // the most of all samples
 
 	began   time.Time
 	elapsed time.Duration
@@ -110,15 +112,35 @@ func (r *run[S]) action(id int) (int, int) {
 	return int(r.idAct[id]), int(r.idChoice[id])
 }
 
-// start launches the monitor: limits, cancellation and progress.
+// monitorTick is how often the monitor checks the limits and samples the
+// process's memory.
+const monitorTick = 50 * time.Millisecond
+
+// sampleMemory measures the memory the process holds (package
+// internal/memory) and records it as the current figure and, if it is the
+// most so far, as the peak.
+func (r *run[S]) sampleMemory() int64 {
+	n := memory.Resident()
+	r.memory.Store(n)
+	for {
+		p := r.peakMemory.Load()
+		if n <= p || r.peakMemory.CompareAndSwap(p, n) {
+			return n
+		}
+	}
+}
+
+// start launches the monitor: limits, cancellation, memory samples and
+// progress.
 func (r *run[S]) start(ctx context.Context) {
 	r.began = time.Now()
 	r.done = make(chan struct{})
+	r.sampleMemory()
 	interval := r.opts.ProgressInterval
 	if interval <= 0 {
 		interval = time.Second
 	}
-	tick := 50 * time.Millisecond
+	tick := monitorTick
 	if interval < tick {
 		tick = interval
 	}
@@ -128,7 +150,6 @@ func (r *run[S]) start(ctx context.Context) {
 		t := time.NewTicker(tick)
 		defer t.Stop()
 		lastProgress := time.Now()
-		sample := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
 		for {
 			select {
 			case <-r.done:
@@ -140,11 +161,8 @@ func (r *run[S]) start(ctx context.Context) {
 				if r.opts.MaxTime > 0 && now.Sub(r.began) >= r.opts.MaxTime {
 					r.halt(TimeLimit)
 				}
-				if r.opts.MaxMemory > 0 {
-					metrics.Read(sample)
-					if sample[0].Value.Kind() == metrics.KindUint64 && int64(sample[0].Value.Uint64()) > r.opts.MaxMemory {
-						r.halt(MemoryLimit)
-					}
+				if n := r.sampleMemory(); r.opts.MaxMemory > 0 && n > r.opts.MaxMemory {
+					r.halt(MemoryLimit)
 				}
 				if r.opts.Progress != nil && now.Sub(lastProgress) >= interval {
 					lastProgress = now
@@ -174,6 +192,7 @@ func (r *run[S]) progress(done bool) Progress {
 		Depth:       int(r.depth.Load()),
 		Queue:       r.queue.Load(),
 		Elapsed:     el,
+		Memory:      r.memory.Load(),
 		Done:        done,
 	}
 	if el > 0 {
@@ -187,6 +206,7 @@ func (r *run[S]) finish() *Result[S] {
 	r.elapsed = time.Since(r.began)
 	close(r.done)
 	r.wg.Wait()
+	r.sampleMemory()
 	res := &Result[S]{
 		Model:    r.m.Name,
 		Strategy: r.opts.Strategy.String(),
@@ -199,6 +219,7 @@ func (r *run[S]) finish() *Result[S] {
 			Walks:       r.walks.Load(),
 			Elapsed:     r.elapsed,
 			TableBytes:  r.tableBytes,
+			PeakMemory:  r.peakMemory.Load(),
 			Workers:     r.workers,
 		},
 		Violations: r.violations,

@@ -75,7 +75,7 @@ func TestExplore_Limits(t *testing.T) {
 			limit{name: name + "time", opts: opts(explorer.Options{MaxTime: 200 * time.Millisecond}), want: explorer.TimeLimit,
 				check: quick(5 * time.Second), reason: "MaxTime stops after that long"},
 			limit{name: name + "memory", opts: opts(explorer.Options{MaxMemory: 1}), want: explorer.MemoryLimit,
-				check: quick(5 * time.Second), reason: "MaxMemory stops when the heap is larger; any heap is larger than a byte"},
+				check: quick(5 * time.Second), reason: "MaxMemory stops when the process holds more; any process holds more than a byte"},
 			limit{name: name + "cancel", opts: opts(explorer.Options{}), cancel: 100 * time.Millisecond, want: explorer.Canceled,
 				check: quick(5 * time.Second), reason: "canceling the context stops the exploration"},
 			limit{name: name + "canceled_before", opts: opts(explorer.Options{}), cancel: -1, want: explorer.Canceled,

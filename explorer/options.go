@@ -62,8 +62,13 @@ type Options struct {
 	// MaxTime stops the exploration after this long (0: no limit).
 	MaxTime time.Duration
 
-	// MaxMemory stops the exploration when the Go heap exceeds this many
-	// bytes (0: no limit).
+	// MaxMemory stops the exploration when the memory the whole process
+	// holds exceeds this many bytes (0: no limit). The measure is the one
+	// Stats.PeakMemory reports: the resident set size on Linux, elsewhere
+	// the memory the Go runtime holds from the operating system. It counts
+	// everything in the process, not only the explorer's tables, and is
+	// sampled every 50 ms, so a fast-growing exploration may pass the limit
+	// by what it allocates in that time.
 	MaxMemory int64
 
 	// Seed seeds the random walks of the Random strategy.
@@ -97,5 +102,8 @@ type Progress struct {
 	Queue        int64         `json:"queue"`
 	Elapsed      time.Duration `json:"elapsed"`
 	StatesPerSec float64       `json:"states_per_sec"`
-	Done         bool          `json:"done"`
+	// Memory is the memory the process held at the last sample, measured
+	// as for Options.MaxMemory.
+	Memory int64 `json:"memory_bytes"`
+	Done   bool  `json:"done"`
 }

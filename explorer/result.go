@@ -39,7 +39,7 @@ const (
 	DepthLimit
 	// TimeLimit: Options.MaxTime passed.
 	TimeLimit
-	// MemoryLimit: the heap grew beyond Options.MaxMemory.
+	// MemoryLimit: the process's memory grew beyond Options.MaxMemory.
 	MemoryLimit
 	// Canceled: the context was canceled.
 	Canceled
@@ -139,7 +139,14 @@ type Stats struct {
 	StatesPerSec float64 `json:"states_per_sec"`
 	// TableBytes is the memory held for all distinct states: the
 	// fingerprint set plus the parent pointers for trace reconstruction.
+	// It is a part of PeakMemory.
 	TableBytes int64 `json:"table_bytes"`
+	// PeakMemory is the most memory the whole process held while it
+	// explored, measured as for Options.MaxMemory (the resident set size
+	// on Linux) every 50 ms and at the start and end. Besides the table it
+	// counts the frontier of full states, the Go runtime's free memory not
+	// yet returned to the system, the model and the rest of the program.
+	PeakMemory int64 `json:"peak_memory_bytes"`
 	// Workers is the number of goroutines that expanded states.
 	Workers int `json:"workers"`
 }

@@ -87,7 +87,7 @@ func TestRandom_DeterministicAcrossWorkers(t *testing.T) {
 			reason: "same seed, same counterexample",
 		},
 	}
-	ignore := cmpopts.IgnoreFields(explorer.Stats{}, "Elapsed", "StatesPerSec", "TableBytes", "Workers", "Queue")
+	ignore := cmpopts.IgnoreFields(explorer.Stats{}, "Elapsed", "StatesPerSec", "TableBytes", "PeakMemory", "Workers", "Queue")
 	seen := map[string]bool{}
 	for i, tt := range tests {
 		checkTable(t, i, tt.name, tt.reason, seen)
@@ -279,13 +279,13 @@ func TestExplore_Progress(t *testing.T) {
 
 // volatile matches the stats that depend on timing, memory layout or the
 // machine.
-var volatile = regexp.MustCompile(`"(elapsed_ns|states_per_sec|table_bytes|workers)":[0-9.e+-]+`)
+var volatile = regexp.MustCompile(`"(elapsed_ns|states_per_sec|table_bytes|peak_memory_bytes|workers)":[0-9.e+-]+`)
 
 // normalizeJSON zeroes the volatile stats and indents the rest.
 func normalizeJSON(t *testing.T, b []byte) []byte {
 	t.Helper()
-	if n := len(volatile.FindAll(b, -1)); n != 4 {
-		t.Errorf("found %d of the 4 volatile stats in %s", n, b)
+	if n := len(volatile.FindAll(b, -1)); n != 5 {
+		t.Errorf("found %d of the 5 volatile stats in %s", n, b)
 	}
 	b = volatile.ReplaceAll(b, []byte(`"$1":0`))
 	var out bytes.Buffer

@@ -13,6 +13,8 @@ import (
 	"runtime"
 	"strings"
 	"time"
+
+	"github.com/mbtgo/mbt/internal/lifeline"
 )
 
 // buildError is a failure to build the driver: exit code 3.
@@ -160,12 +162,13 @@ func (e *goError) Error() string {
 	return fmt.Sprintf("go %s: %v\n%s", strings.Join(e.args, " "), e.err, e.stderr)
 }
 
-// goCommand runs the go command and returns its standard output.
+// goCommand runs the go command and returns its standard output. On Linux
+// the go command dies with mbt (package lifeline).
 func goCommand(ctx context.Context, args ...string) ([]byte, error) {
 	cmd := exec.CommandContext(ctx, "go", args...)
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	if err := cmd.Run(); err != nil {
+	if err := lifeline.Run(cmd); err != nil {
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
 		}

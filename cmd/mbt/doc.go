@@ -53,9 +53,13 @@
 //	-max-states n      stop after n distinct states
 //	-max-depth n       do not expand states deeper than n steps; for random,
 //	                   the length of each walk (default 100)
-//	-max-time d        stop after the duration d (10s, 5m)
-//	-max-memory size   stop when the heap exceeds size (1000000, 512MB, 2GiB;
-//	                   KB, MB, GB mean KiB, MiB, GiB)
+//	-max-time d        stop after the duration d (10s, 5m), counted from the
+//	                   call of the model function
+//	-max-memory size   stop when the driver process holds more memory than
+//	                   size (1000000, 512MB, 2GiB; KB, MB, GB mean KiB, MiB,
+//	                   GiB): its resident set size on Linux, elsewhere the
+//	                   memory the Go runtime holds; the memory figure of the
+//	                   result is the same measure
 //	-seed n            seed of the random walks (default 0)
 //	-walks n           number of random walks (default 1000)
 //	-purity            check that guards and effects do not change the state
@@ -63,8 +67,9 @@
 //	-no-deadlock       do not report states without an enabled action
 //	-json              print the result as one JSON object
 //	-progress d        report progress on stderr every d; by default every
-//	                   second when stderr is a terminal, and never otherwise;
-//	                   -progress 0 turns it off
+//	                   second, in place, when stderr is a terminal, and every
+//	                   5 seconds, a line each, when it is not (a file, a CI
+//	                   log), but not with -json; -progress 0 turns it off
 //	-itf file          write the counterexample of the first violation to
 //	                   file as ITF JSON, which mbt replay, Quint and
 //	                   Apalache's tools read (see Trace formats)
@@ -77,13 +82,35 @@
 // result. A second interrupt, if the model's code does not return, exits at
 // once.
 //
+// The limits and an interrupt hold from the start, while the model function
+// builds the model too (a model with huge constants may take minutes and
+// gigabytes to build). The model function cannot be interrupted, so when one
+// of them comes before it returns, mbt stops waiting and reports, for
+// example,
+//
+//	incomplete: time limit reached while building the model (3s); no state explored
+//
+// with how long the function ran and the memory the process held, and
+// exits 0, as for any limit: no violation was found, though nothing was
+// explored. With -json the result has status "incomplete", its reason,
+// "distinct": 0 and "stopped_building": true.
+//
+// The driver program does not outlive mbt, however mbt ends (even by
+// SIGKILL): on Linux the kernel kills it when mbt dies, and on every Unix
+// it watches a pipe from mbt and exits when the pipe closes. The go commands
+// that build it die with mbt on Linux.
+//
 // # Output
 //
 // On a terminal, a progress line (distinct states, states per second,
-// depth, queue) is rewritten in place on stderr while the exploration runs.
+// depth, queue, memory) is rewritten in place on stderr while the
+// exploration runs; elsewhere the same line is written every 5 seconds.
 // Then stdout gets the result: a one-line outcome, the counts (distinct
-// states; transitions, and states generated as TLC counts them; depth; time;
-// memory per state), the violation if there is one, with its trace as a table
+// states; transitions, and states generated as TLC counts them; depth; time,
+// with the time the model function took when it is noticeable; memory,
+// the most the whole driver process held, as -max-memory measures it; the
+// state table, the fingerprints and parent pointers of the distinct states,
+// and its bytes per state), the violation if there is one, with its trace as a table
 // of steps and the variables each one changes (old → new; nested struct
 // fields as Msgs.Commit), and the coverage of the actions: how often each
 // fired and how often its guard was false, the actions never enabled, the
@@ -93,16 +120,20 @@
 // scripts, -json prints one JSON object on stdout: the fields of
 // explorer.Result (model, strategy, status, reason, stats, violations with
 // their traces, coverage) plus the model function's name ("function"), its
-// package and the constants it was built with. Apart from timings (elapsed
-// time, states per second) and the number of workers, the same model and
-// flags give the same JSON. States, step arguments and outputs are written
-// as encoding/json writes them (json tags, MarshalJSON and MarshalText
-// methods), and so is what encoding/json refuses or leaves out: a map whose
-// keys are not strings, integers or text marshalers is an array of
-// {"key": ..., "value": ...} objects in the order of the keys' JSON,
-// unexported fields are written under their Go names, NaN and infinities
-// are the strings "NaN", "+Inf" and "-Inf", and complex numbers strings such
-// as "(1+2i)".
+// package and the constants it was built with, how long the model
+// function ran ("build_ns") and, when a limit or an interrupt came before it
+// returned, "stopped_building": true. stats.peak_memory_bytes is the most
+// memory the process held (as -max-memory measures it) and
+// stats.table_bytes the state table's part. Apart from timings (elapsed
+// time, states per second, build_ns), memory and the number of workers,
+// the same model and flags give the same JSON. States, step arguments and
+// outputs are written as encoding/json writes them (json tags, MarshalJSON
+// and MarshalText methods), and so is what encoding/json refuses or leaves
+// out: a map whose keys are not strings, integers or text marshalers is an
+// array of {"key": ..., "value": ...} objects in the order of the keys'
+// JSON, unexported fields are written under their Go names, NaN and
+// infinities are the strings "NaN", "+Inf" and "-Inf", and complex numbers
+// strings such as "(1+2i)".
 //
 // # Gen
 //
@@ -303,7 +334,8 @@
 //
 // # Exit codes
 //
-//	0  no violation, whether the exploration completed or a limit stopped it;
+//	0  no violation, whether the exploration completed or a limit or an
+//	   interrupt stopped it (even before the model function returned);
 //	   for gen, the file was written or is up to date; for replay, the trace
 //	   is a behavior of the model that violates none of its checks (and the
 //	   implementation follows it)
@@ -316,8 +348,9 @@
 //	   or adapter, a value that does not parse, a file that mbt must not
 //	   overwrite, a trace file that is missing or does not parse
 //	3  the package could not be loaded or compiled, the model function failed
-//	   (such as a dsl definition error) or panicked, the state graph is too
-//	   big to generate tests from, or another internal error
+//	   (such as a dsl definition error) or panicked (mbt prints the panic and
+//	   the model's frames), the state graph is too big to generate tests
+//	   from, or another internal error; for gen and replay, an interrupt
 //
 // # How a model is loaded
 //

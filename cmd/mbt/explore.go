@@ -44,8 +44,12 @@ invariants and action properties in each, reports deadlocks and panics,
 and prints the shortest counterexample it finds, the counts and the
 coverage of the actions. Flags may come before or after the package.
 
-Exit codes: 0 no violation (even if a limit stopped the exploration),
-1 violation, 2 usage error, 3 load, build or model error.
+Limits and Ctrl-C hold while the model function runs, too. Memory is what
+the driver process holds (its resident set on Linux).
+
+Exit codes: 0 no violation (even if a limit stopped the exploration, or
+the building of the model), 1 violation, 2 usage error, 3 load, build or
+model error.
 
 Flags:
 `

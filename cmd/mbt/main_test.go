@@ -119,8 +119,9 @@ func cmdValidJSON(ts *testscript.TestScript, neg bool, args []string) {
 }
 
 // cmdInterrupt runs a command that reports progress on stderr, sends it an
-// interrupt after its first progress line, and waits for it, like Ctrl-C on
-// a terminal. It writes the command's output to the files
+// interrupt after its first progress line (of the exploration, or of the
+// model function still building the model), and waits for it, like Ctrl-C
+// on a terminal. It writes the command's output to the files
 // $WORK/interrupted.stdout and $WORK/interrupted.stderr (never into the
 // directory it ran in, which may be the repository) and fails if the
 // command fails (succeeds, with !).
@@ -156,7 +157,7 @@ func cmdInterrupt(ts *testscript.TestScript, neg bool, args []string) {
 		for sc.Scan() {
 			stderr.Write(sc.Bytes())
 			stderr.WriteByte('\n')
-			if !signaled && strings.Contains(sc.Text(), "distinct states") {
+			if !signaled && (strings.Contains(sc.Text(), "distinct states") || strings.HasPrefix(sc.Text(), "building the model")) {
 				signaled = true
 				cmd.Process.Signal(os.Interrupt)
 				sent <- true

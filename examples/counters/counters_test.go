@@ -2,6 +2,7 @@ package counters
 
 import (
 	"context"
+	"fmt"
 	"testing"
 
 	"github.com/mbtgo/mbt/explorer"
@@ -40,5 +41,26 @@ func BenchmarkExplore_Counters(b *testing.B) {
 			b.ReportMetric(float64(res.Stats.Distinct)*float64(b.N)/b.Elapsed().Seconds(), "states/s")
 			b.ReportMetric(res.Stats.BytesPerState(), "bytes/state")
 		})
+	}
+}
+
+func TestModel_BadConfig(t *testing.T) {
+	tests := []struct {
+		cfg    Config
+		want   string
+		reason string
+	}{
+		{Config{K: 0, M: 3}, "counters: K is 0, want at least 1", "no counter: an empty domain"},
+		{Config{K: -1, M: 3}, "counters: K is -1, want at least 1", "a negative count made make panic"},
+		{Config{K: 2, M: -1}, "counters: M is -1, want at least 0", "the initial state would break InRange"},
+	}
+	for _, tt := range tests {
+		_, err := Model(tt.cfg)
+		if got := fmt.Sprint(err); got != tt.want {
+			t.Errorf("Model(%+v) error = %q, want %q (%s)", tt.cfg, got, tt.want, tt.reason)
+		}
+	}
+	if _, err := Model(Config{K: 1, M: 0}); err != nil {
+		t.Errorf("Model(K=1, M=0): %v", err)
 	}
 }

@@ -10,7 +10,8 @@ import (
 
 // Config holds the constants of the model, set with mbt explore -set RM=4.
 type Config struct {
-	// RM is the number of resource managers, r1..rN as in TwoPhase.cfg.
+	// RM is the number of resource managers, r1..rN as in TwoPhase.cfg; at
+	// least 1.
 	RM int `default:"3"`
 	// Buggy makes the coordinator commit as soon as two RMs are prepared.
 	Buggy bool
@@ -53,6 +54,9 @@ type Msgs struct {
 // Model is Lamport's two-phase commit (TwoPhase.tla) with c.RM resource
 // managers.
 func Model(c Config) (*model.Model[State], error) {
+	if c.RM < 1 {
+		return nil, fmt.Errorf("twophase: RM is %d, want at least 1", c.RM)
+	}
 	rms := make([]int, c.RM)
 	for i := range rms {
 		rms[i] = i

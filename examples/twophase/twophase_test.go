@@ -2,6 +2,7 @@ package twophase
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"testing"
 
@@ -64,6 +65,23 @@ func TestModel_BuggyShortest(t *testing.T) {
 		last := v.Trace.States[len(v.Trace.States)-1].RMState
 		if !slices.Contains(last, Committed) || !slices.Contains(last, Aborted) {
 			t.Errorf("workers=%d: final rmState %v has not both committed and aborted", workers, last)
+		}
+	}
+}
+
+func TestModel_BadConfig(t *testing.T) {
+	tests := []struct {
+		cfg    Config
+		want   string
+		reason string
+	}{
+		{Config{RM: 0}, "twophase: RM is 0, want at least 1", "no resource manager: an empty domain"},
+		{Config{RM: -1}, "twophase: RM is -1, want at least 1", "a negative count made make panic"},
+	}
+	for _, tt := range tests {
+		_, err := Model(tt.cfg)
+		if got := fmt.Sprint(err); got != tt.want {
+			t.Errorf("Model(%+v) error = %q, want %q (%s)", tt.cfg, got, tt.want, tt.reason)
 		}
 	}
 }

@@ -1,0 +1,25 @@
+package memory
+
+import (
+	"bytes"
+	"os"
+	"strconv"
+)
+
+// resident reads the resident set size from /proc/self/statm, whose second
+// field counts pages.
+func resident() (int64, bool) {
+	b, err := os.ReadFile("/proc/self/statm")
+	if err != nil {
+		return 0, false
+	}
+	f := bytes.Fields(b)
+	if len(f) < 2 {
+		return 0, false
+	}
+	pages, err := strconv.ParseInt(string(f[1]), 10, 64)
+	if err != nil || pages <= 0 {
+		return 0, false
+	}
+	return pages * int64(os.Getpagesize()), true
+}

@@ -33,6 +33,15 @@ func counter(c counterConfig) (*model.Model[counterState], error) {
 	return m.Build()
 }
 
+// bounded counts without end; a constraint, not a guard, bounds it.
+func bounded() (*model.Model[counterState], error) {
+	m := dsl.New[counterState]("Bounded")
+	m.Init(counterState{})
+	m.Action("Inc", nil, func(s *counterState) { s.N++ })
+	m.Constraint("AtMost3", func(s counterState) bool { return s.N <= 3 })
+	return m.Build()
+}
+
 func broken() (*model.Model[counterState], error) {
 	m := dsl.New[counterState]("Broken")
 	m.Action("Inc", nil, nil)
@@ -47,6 +56,7 @@ func TestRun(t *testing.T) {
 	entries := []Entry{
 		Register("Counter", counter),
 		RegisterNoConfig("Broken", broken),
+		RegisterNoConfig("Bounded", bounded),
 		RegisterNoConfigNoError("Panicky", panicky),
 		RegisterNoError("Nil", nilModel),
 	}
@@ -65,6 +75,11 @@ func TestRun(t *testing.T) {
 			name: "complete", args: []string{"-model=Counter"}, code: exitOK,
 			stdout: []string{`exploring Counter \(driver.counter, Max=3 Buggy=false\): bfs`, "no violation: 4 distinct states, complete"},
 			reason: "a model without violation exits 0",
+		},
+		{
+			name: "constraint", args: []string{"-model=Bounded"}, code: exitOK,
+			stdout: []string{"no violation: 4 distinct states, complete", `out of bounds +1 transition into states outside the constraints: checked, not explored`},
+			reason: "a constraint bounds the model: the step out is counted, and the last state is no deadlock",
 		},
 		{
 			name: "set", args: []string{"-model=Counter", "-set", "Max=9"}, code: exitOK,
@@ -88,7 +103,7 @@ func TestRun(t *testing.T) {
 		},
 		{
 			name: "several entries", args: nil, code: exitUsage,
-			stderr: []string{"the package has 4 models; choose one with -model: Counter, Broken, Panicky, Nil"},
+			stderr: []string{"the package has 5 models; choose one with -model: Counter, Broken, Bounded, Panicky, Nil"},
 			reason: "with several models, -model is needed",
 		},
 		{

@@ -118,6 +118,10 @@ func writeStats[S any](w io.Writer, res *explorer.Result[S], inits int, built ti
 	fmt.Fprintf(tw, "  distinct states\t%s\n", commas(st.Distinct))
 	fmt.Fprintf(tw, "  transitions\t%s (%s states generated, counting the %s initial, as TLC does)\n",
 		commas(st.Transitions), commas(st.Transitions+int64(inits)), commas(int64(inits)))
+	if st.Pruned > 0 {
+		fmt.Fprintf(tw, "  out of bounds\t%s %s into states outside the constraints: checked, not explored\n",
+			commas(st.Pruned), plural(int(st.Pruned), "transition", "transitions"))
+	}
 	fmt.Fprintf(tw, "  max depth\t%d\n", st.MaxDepth)
 	if st.Queue > 0 {
 		fmt.Fprintf(tw, "  not expanded\t%s %s\n", commas(st.Queue), plural(int(st.Queue), "state", "states"))

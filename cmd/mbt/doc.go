@@ -269,7 +269,10 @@
 // variables and then, for each state, the action the tool named and the
 // variables that changed, old → new, a long change part by part (a
 // record's field, a function's key, the elements a set gained (+) or lost
-// (−)). With -to itf it writes the trace to stdout as ITF JSON instead.
+// (−)). With -to itf it writes the trace to stdout as ITF JSON instead. A
+// file that holds no trace (empty, not a trace, or TLC's output of a run
+// that found no error) is an error, exit 2, as it is for replay and gen
+// -trace.
 //
 // # Trace formats
 //
@@ -294,7 +297,8 @@
 //	   implementation disagrees
 //	2  usage error: bad flags, unknown command, model, constant, criterion
 //	   or adapter, a value that does not parse, a file that mbt must not
-//	   overwrite, a trace file that is missing or does not parse
+//	   overwrite, a trace file that is missing, does not parse or holds no
+//	   trace (for trace, replay and gen -trace alike)
 //	3  the package could not be loaded or compiled, the model function failed
 //	   (such as a dsl definition error) or panicked, the state graph is too
 //	   big to generate tests from, or another internal error

@@ -186,10 +186,12 @@
 // The file is written through a temporary file and a rename, so a reader
 // never sees half of it, and only when its content changes. mbt does not
 // overwrite a file that it did not generate (one without its header line).
-// The header's command repeats the flags as they were given, except -check,
-// with the package as its directory relative to the module root
-// (./examples/bank), so that it is the same whatever directory mbt ran in,
-// and -check finds a file fresh when it was generated with the same flags.
+// The header's command repeats the flags in the order they were given,
+// except -check, each written as -name value (-name=value and --name are
+// the same flags), with the package as its directory relative to the module
+// root (./examples/bank) and -o and -trace relative to the package's
+// directory, so that it is the same whatever directory mbt ran in, and
+// -check finds a file fresh when it was generated with the same flags.
 // The rerun lines of failing tests name the package the same way, and work
 // from the module root.
 //

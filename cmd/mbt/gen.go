@@ -43,7 +43,7 @@ through the model and through the adapter that -adapter returns, and
 fails at the first step where they disagree. Run it from a go:generate
 line in the package:
 
-	//go:generate go run github.com/mbtgo/mbt/cmd/mbt gen -adapter NewHTTPAdapter .
+	//go:generate go tool mbt gen -adapter NewHTTPAdapter .
 
 -trace writes one test instead, of criterion trace, that follows a TLA+
 trace that TLC, Apalache or Quint wrote (as mbt replay reads it): gen

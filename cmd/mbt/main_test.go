@@ -67,6 +67,7 @@ func TestScript(t *testing.T) {
 			"exits":     cmdExits,
 			"validjson": cmdValidJSON,
 			"interrupt": cmdInterrupt,
+			"tmpclean":  cmdTmpClean,
 		},
 	})
 }
@@ -120,6 +121,25 @@ func cmdValidJSON(ts *testscript.TestScript, neg bool, args []string) {
 	data := []byte(ts.ReadFile("stdout"))
 	if json.Valid(data) == neg {
 		ts.Fatalf("stdout is valid JSON: %v", !neg)
+	}
+}
+
+// cmdTmpClean checks that $TMPDIR holds no temporary directory of mbt's
+// driver builds, nor of the go command:
+//
+//	tmpclean
+func cmdTmpClean(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) > 0 {
+		ts.Fatalf("usage: tmpclean")
+	}
+	var left []string
+	for _, pattern := range []string{"mbt-driver-*", "go-build*"} {
+		m, err := filepath.Glob(filepath.Join(ts.Getenv("TMPDIR"), pattern))
+		ts.Check(err)
+		left = append(left, m...)
+	}
+	if len(left) > 0 {
+		ts.Fatalf("left in $TMPDIR: %s", strings.Join(left, " "))
 	}
 }
 

@@ -367,8 +367,7 @@ func objectKind(obj types.Object) string {
 // each as -name value (-name for a true boolean, nothing for a false one),
 // without -check; the package as dir (its directory relative to the module
 // root); -o relative to the package's directory pkgDir, as a relative -o
-// is; -trace relative to pkgDir too, which is the working directory of a
-// go:generate line.
+// is; -trace relative to pkgDir too, where a go:generate line runs.
 func commandLine(fs *flag.FlagSet, args []string, dir, pkgDir string) string {
 	parts := []string{"mbt", "gen"}
 	for i := 0; i < len(args); i++ {

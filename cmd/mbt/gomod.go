@@ -36,12 +36,13 @@ const (
 //     finds next to it, with the same base name) passed with -modfile and
 //     -mod=mod. Relative replace directives still work: the go command
 //     resolves them from the module's root, not from the -modfile's
-//     directory. With -mod=mod the go command also looks for a module that
-//     provides a package that none provides, on the network, and may find
-//     a newer mbt than the module requires when its package driver is
-//     missing; buildIn checks that it is there first. Offline, this needs nothing from the network when go.sum
-//     already holds what the driver needs (a module with a tool line for
-//     mbt, for example) and the module cache has the modules.
+//     directory. With -mod=mod the go command also looks on the network for
+//     a module that provides a package that none provides, and may find a
+//     newer mbt than the module requires when its package driver is
+//     missing; buildIn checks that it is there first. Offline, the build
+//     needs nothing from the network when go.sum already holds what the
+//     driver needs (a module with a tool line for mbt, for example) and
+//     the module cache has the modules.
 //   - In a workspace, where the go command refuses -modfile and any -mod
 //     but readonly and vendor, a copy of go.work with its use and replace
 //     paths made absolute (they are relative to go.work's directory), and of

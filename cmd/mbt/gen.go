@@ -43,7 +43,7 @@ through the model and through the adapter that -adapter returns, and
 fails at the first step where they disagree. Run it from a go:generate
 line in the package:
 
-	//go:generate go run github.com/mbtgo/mbt/cmd/mbt gen -adapter NewHTTPAdapter .
+	//go:generate go tool mbt gen -adapter NewHTTPAdapter .
 
 -trace writes one test instead, of criterion trace, that follows a TLA+
 trace that TLC, Apalache or Quint wrote (as mbt replay reads it): gen
@@ -362,10 +362,12 @@ func objectKind(obj types.Object) string {
 }
 
 // commandLine renders the mbt gen command that regenerates the file, for
-// its header: the user's flags as given, without -check, with the package
-// as dir (its directory relative to the module root) and -o relative to the
-// package's directory pkgDir, so that the line is the same wherever mbt
-// runs.
+// its header, so that the same command gives the same line wherever mbt
+// runs and however its flags are spelled: the user's flags in their order,
+// each as -name value (-name for a true boolean, nothing for a false one),
+// without -check; the package as dir (its directory relative to the module
+// root); -o relative to the package's directory pkgDir, as a relative -o
+// is; -trace relative to pkgDir too, where a go:generate line runs.
 func commandLine(fs *flag.FlagSet, args []string, dir, pkgDir string) string {
 	parts := []string{"mbt", "gen"}
 	for i := 0; i < len(args); i++ {
@@ -385,37 +387,42 @@ func commandLine(fs *flag.FlagSet, args []string, dir, pkgDir string) string {
 		if fl == nil {
 			continue // parsing accepted every flag; not reached
 		}
-		tokens := []string{a}
-		if !hasValue && !isBoolFlag(fl) && i+1 < len(args) {
+		if isBoolFlag(fl) {
+			if b, err := strconv.ParseBool(value); name != "check" && (!hasValue || err == nil && b) {
+				parts = append(parts, "-"+name)
+			}
+			continue
+		}
+		if !hasValue && i+1 < len(args) {
 			i++
 			value = args[i]
-			tokens = append(tokens, value)
 		}
 		switch name {
-		case "check":
-			continue
 		case "trace":
-			// Relative to the working directory, which a go:generate line
-			// makes the package's.
+			// Relative to the working directory.
 			if abs, err := filepath.Abs(value); err == nil {
-				if r, err := filepath.Rel(pkgDir, abs); err == nil {
-					value = filepath.ToSlash(r)
-				}
+				value = relTo(pkgDir, abs)
 			}
-			tokens = []string{"-trace", value}
 		case "o":
-			if filepath.IsAbs(value) {
-				if r, err := filepath.Rel(pkgDir, value); err == nil {
-					value = filepath.ToSlash(r)
-				}
+			// Relative to the package's directory.
+			if !filepath.IsAbs(value) {
+				value = filepath.Join(pkgDir, value)
 			}
-			tokens = []string{"-o", value}
+			value = relTo(pkgDir, value)
 		}
-		for _, tok := range tokens {
-			parts = append(parts, shellQuote(tok))
-		}
+		parts = append(parts, "-"+name, shellQuote(value))
 	}
 	return strings.Join(parts, " ")
+}
+
+// relTo returns the path path relative to dir, with slashes, or path if
+// it has none.
+func relTo(dir, path string) string {
+	r, err := filepath.Rel(dir, path)
+	if err != nil {
+		return filepath.ToSlash(path)
+	}
+	return filepath.ToSlash(r)
 }
 
 // flagSet reports whether the flag name was given on the command line.

@@ -47,6 +47,9 @@ type target struct {
 	// was asked for, by import path.
 	Types *types.Package
 	Extra map[string]*packages.Package
+	// MBT is the module of package model, github.com/mbtgo/mbt in the
+	// version that the main module selects, if it loaded.
+	MBT *packages.Module
 }
 
 // loadError is a failure to load the user's package: exit code 3.
@@ -63,6 +66,10 @@ func load(ctx context.Context, pattern string, extra ...string) (*target, error)
 		Context: ctx,
 		Mode:    packages.NeedName | packages.NeedFiles | packages.NeedTypes | packages.NeedModule,
 	}
+	if !slices.Contains(extra, modelPkgPath) {
+		// For the module of mbt: the package the models import is there.
+		extra = append(slices.Clip(extra), modelPkgPath)
+	}
 	all, err := packages.Load(cfg, append([]string{pattern}, extra...)...)
 	if err != nil {
 		return nil, &loadError{fmt.Sprintf("load %s: %v", pattern, err)}
@@ -72,7 +79,7 @@ func load(ctx context.Context, pattern string, extra ...string) (*target, error)
 	case len(pkgs) == 0:
 		// go/packages hides some failures of the go command, such as a
 		// go.mod that needs updating; ask it directly.
-		if _, err := goCommand(ctx, "list", "-find", "--", pattern); err != nil {
+		if _, err := goCommand(ctx, nil, "list", "-find", "--", pattern); err != nil {
 			var ge *goError
 			if errors.As(err, &ge) && strings.TrimSpace(ge.stderr) != "" {
 				var lines []string
@@ -103,6 +110,9 @@ func load(ctx context.Context, pattern string, extra ...string) (*target, error)
 	}
 	t := &target{Pattern: pattern, ImportPath: pkg.PkgPath, Name: pkg.Name, Models: findModels(pkg.Types),
 		Dir: pkg.Dir, ModuleDir: pkg.Module.Dir, MainModule: pkg.Module.Main, Types: pkg.Types, Extra: extras}
+	if p := extras[modelPkgPath]; p != nil && len(p.Errors) == 0 {
+		t.MBT = p.Module
+	}
 	if t.Dir == "" && len(pkg.GoFiles) > 0 {
 		t.Dir = filepath.Dir(pkg.GoFiles[0])
 	}

@@ -20,19 +20,32 @@ import (
 
 var update = flag.Bool("update", false, "update the expected output in test scripts")
 
-// TestMain lets the test binary run as the mbt command in scripts.
+// TestMain lets the test binary run as the mbt command in scripts, and
+// as the -toolexec wrapper mbt-test-block.
 func TestMain(m *testing.M) {
-	testscript.Main(m, map[string]func(){"mbt": main})
+	testscript.Main(m, map[string]func(){"mbt": main, "mbt-test-block": blockMain})
 }
+
+// goPassEnv are the go command's settings that scripts get from the host,
+// so that the go commands in them find the host's caches and proxy, as a
+// user's would.
+var goPassEnv = []string{"GOCACHE", "GOMODCACHE", "GOPATH", "GOFLAGS", "GOPROXY", "GOSUMDB", "GONOSUMDB",
+	"GOPRIVATE", "GONOPROXY", "GOINSECURE"}
 
 // TestScript runs the scripts in testdata/script. Each one may `cd $REPO`
 // (this checkout) or make a module of its own that replaces mbt with it.
 // All scripts share one driver cache, so a package's driver is built once.
+//
+// The go commands in scripts share the host's build and module caches and
+// proxy settings: a script's module that requires mbt needs the modules
+// that mbt needs, which the host's module cache holds once this package's
+// tests are built, and anything else comes from the proxy, as it would
+// for a user.
 func TestScript(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds driver programs with the go command")
 	}
-	goEnv := goEnv(t, "GOMOD", "GOCACHE", "GOMODCACHE", "GOFLAGS", "GOPATH")
+	goEnv := goEnv(t, append([]string{"GOMOD"}, goPassEnv...)...)
 	repo := filepath.Dir(goEnv["GOMOD"])
 	driverCache := t.TempDir()
 	home, _ := os.UserHomeDir()
@@ -43,13 +56,9 @@ func TestScript(t *testing.T) {
 		Setup: func(e *testscript.Env) error {
 			e.Setenv("REPO", repo)
 			e.Setenv("HOME", home)
-			e.Setenv("GOCACHE", goEnv["GOCACHE"])
-			e.Setenv("GOMODCACHE", goEnv["GOMODCACHE"])
-			e.Setenv("GOPATH", goEnv["GOPATH"])
-			// Offline: everything comes from the host's module cache.
-			e.Setenv("GOFLAGS", strings.TrimSpace(goEnv["GOFLAGS"]+" -mod=mod"))
-			e.Setenv("GOPROXY", "off")
-			e.Setenv("GOSUMDB", "off")
+			for _, k := range goPassEnv {
+				e.Setenv(k, goEnv[k])
+			}
 			e.Setenv("GOTOOLCHAIN", "local")
 			e.Setenv("MBT_CACHE", driverCache)
 			return nil
@@ -58,6 +67,7 @@ func TestScript(t *testing.T) {
 			"exits":     cmdExits,
 			"validjson": cmdValidJSON,
 			"interrupt": cmdInterrupt,
+			"tmpclean":  cmdTmpClean,
 		},
 	})
 }
@@ -65,17 +75,13 @@ func TestScript(t *testing.T) {
 // goEnv returns the values of go env for keys.
 func goEnv(t *testing.T, keys ...string) map[string]string {
 	t.Helper()
-	out, err := exec.Command("go", append([]string{"env"}, keys...)...).Output()
+	out, err := exec.Command("go", append([]string{"env", "-json"}, keys...)...).Output()
 	if err != nil {
 		t.Fatalf("go env: %v", err)
 	}
-	lines := strings.Split(strings.TrimRight(string(out), "\n"), "\n")
-	if len(lines) != len(keys) {
-		t.Fatalf("go env %v: got %d lines", keys, len(lines))
-	}
 	m := map[string]string{}
-	for i, k := range keys {
-		m[k] = lines[i]
+	if err := json.Unmarshal(out, &m); err != nil {
+		t.Fatalf("go env -json: %v", err)
 	}
 	if m["GOMOD"] == "" || m["GOMOD"] == os.DevNull {
 		t.Fatal("the test does not run in a module")
@@ -118,6 +124,25 @@ func cmdValidJSON(ts *testscript.TestScript, neg bool, args []string) {
 	}
 }
 
+// cmdTmpClean checks that $TMPDIR holds no temporary directory of mbt's
+// driver builds, nor of the go command:
+//
+//	tmpclean
+func cmdTmpClean(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) > 0 {
+		ts.Fatalf("usage: tmpclean")
+	}
+	var left []string
+	for _, pattern := range []string{"mbt-driver-*", "go-build*"} {
+		m, err := filepath.Glob(filepath.Join(ts.Getenv("TMPDIR"), pattern))
+		ts.Check(err)
+		left = append(left, m...)
+	}
+	if len(left) > 0 {
+		ts.Fatalf("left in $TMPDIR: %s", strings.Join(left, " "))
+	}
+}
+
 // cmdInterrupt runs a command that reports progress on stderr, sends it an
 // interrupt after its first progress line (of the exploration, or of the
 // model function still building the model), and waits for it, like Ctrl-C
@@ -134,8 +159,7 @@ func cmdInterrupt(ts *testscript.TestScript, neg bool, args []string) {
 	path := lookPath(ts, args[0])
 	cmd := exec.Command(path, args[1:]...)
 	cmd.Dir = ts.MkAbs(".")
-	for _, k := range []string{"PATH", "HOME", "TMPDIR", "GOCACHE", "GOMODCACHE", "GOPATH", "GOFLAGS", "GOPROXY",
-		"GOSUMDB", "GOTOOLCHAIN", "MBT_CACHE", "SYSTEMROOT"} {
+	for _, k := range append([]string{"PATH", "HOME", "TMPDIR", "GOTOOLCHAIN", "MBT_CACHE", "SYSTEMROOT"}, goPassEnv...) {
 		cmd.Env = append(cmd.Env, k+"="+ts.Getenv(k))
 	}
 	var stdout bytes.Buffer

@@ -40,7 +40,8 @@ for each state the action the tool named and the variables that changed,
 old → new. With -to itf it writes the trace as ITF JSON instead, which
 Apalache's and Quint's tools and mbt replay read. It needs no model.
 
-Exit codes: 0 done, 2 usage error or a file that does not parse.
+Exit codes: 0 done, 2 usage error, or a file that does not parse or
+holds no trace.
 
 Flags:
 `
@@ -83,6 +84,12 @@ func traceMain(_ context.Context, args []string, stdout, stderr io.Writer) int {
 	traces, err := tlaimport.ReadFormat(name, data, c.format)
 	if err != nil {
 		fmt.Fprintf(stderr, "mbt: %v\n", err)
+		return exitUsage
+	}
+	if len(traces) == 0 {
+		// TLC's text output without an error trace, or any text that is
+		// not TLC's: mbt replay and gen -trace refuse it too.
+		fmt.Fprintf(stderr, "mbt: %s holds no trace\n", name)
 		return exitUsage
 	}
 	if c.trace > len(traces) {

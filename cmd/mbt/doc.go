@@ -165,7 +165,17 @@
 //
 // Gen builds the model as explore does, builds its state graph, selects test
 // paths from it by the criteria of -criteria, and writes them as an
-// ordinary Go test file in the package's directory. Each test resets the
+// ordinary Go test file in the package's directory. The default criteria
+// take every transition, try the steps the implementation must refuse
+// where they matter (right after each kind of step that disables them, in
+// the initial state, where an argument tuple that differs in one value is
+// enabled), each named guard condition as the only false one, the values
+// just outside each parameter's domain, and a reset in the middle of a
+// test. Tests are chosen by what they add to the coverage within the
+// budget of -max-tests and -max-steps, steps to refuse first, and the file
+// lists them shortest first, so that the first failure go test prints is
+// the shortest test that shows it. The file begins with what its tests
+// cover, and what the budget left out. Each test resets the
 // implementation, drives its steps through the model and through the
 // adapter, and fails at the first step where they disagree, with the steps
 // before it, a diff of the views (-model +impl) and the go test -run line
@@ -207,12 +217,16 @@
 //	-set Name=Value      set a constant; repeatable
 //	-adapter Func        the adapter constructor (required unless -scaffold)
 //	-criteria list       comma-separated selection criteria (default
-//	                     transitions,boundaries): states, transitions,
-//	                     actions, pairs, boundaries, counterexamples, random;
-//	                     see package gen
-//	-max-steps n         the longest test a tour makes before it starts a new
-//	                     one (default 50, or four times the depth of the state
-//	                     graph if that is more)
+//	                     transitions,boundaries,conditions,invalid,reset):
+//	                     states, transitions, actions, pairs, boundaries,
+//	                     conditions, invalid, reset, counterexamples,
+//	                     random; see package gen and docs/guide.md
+//	-max-tests n         at most n tests (default 400; -1: no limit)
+//	-max-steps n         at most n steps in all the tests together (default:
+//	                     no limit)
+//	-test-steps n        the longest test a tour makes before it starts a
+//	                     new one (default 50, or four times the depth of the
+//	                     state graph if that is more)
 //	-seed n              seed of the random criterion's walks (default 1)
 //	-walks n             number of random walks (default 10)
 //	-walk-steps n        length of each random walk (default 20)

@@ -1,7 +1,6 @@
 package adapters
 
 import (
-	"context"
 	"crypto/sha256"
 	"encoding/json"
 	"errors"
@@ -70,9 +69,11 @@ type CheckOptions struct {
 // reruns it, and saves the walk under testdata/mbt/<Test>/ (unless
 // -mbt.nofailfile), from where the next run replays it first.
 //
-// newImpl is called once per run of a walk, with a TB whose Cleanup
-// functions run when that run ends.
-func Check[S any](t *testing.T, m *model.Model[S], newImpl func(t TB) any, opts CheckOptions) {
+// newImpl is called once per run of a walk, with a testing.TB whose
+// Cleanup functions run when that run ends; its other methods are those of
+// t. An adapter constructor written for the generated tests, which takes
+// the test, takes it.
+func Check[S any](t *testing.T, m *model.Model[S], newImpl func(t testing.TB) any, opts CheckOptions) {
 	t.Helper()
 	c := &checker[S]{t: t, m: m, newImpl: newImpl, opts: opts}
 	c.defaults()
@@ -97,7 +98,7 @@ func Check[S any](t *testing.T, m *model.Model[S], newImpl func(t TB) any, opts 
 type checker[S any] struct {
 	t       *testing.T
 	m       *model.Model[S]
-	newImpl func(TB) any
+	newImpl func(testing.TB) any
 	opts    CheckOptions
 	runs    int      // executions so far, for the shrink budget
 	env     []string // the adapter's RerunEnv
@@ -233,19 +234,11 @@ func outsideSteps[S any](a *model.Action[S]) []Step {
 }
 
 // exec runs steps on a fresh adapter and returns the first failure, or an
-// error when the adapter could not be made or bound.
-func (c *checker[S]) exec(steps []Step) (f *Failure, err error) {
+// error when the adapter could not be bound.
+func (c *checker[S]) exec(steps []Step) (*Failure, error) {
 	c.runs++
-	tb := &walkTB{t: c.t}
+	tb := &walkTB{TB: c.t}
 	defer tb.cleanup()
-	defer func() {
-		if v := recover(); v != nil {
-			if _, ok := v.(walkFatal); !ok {
-				panic(v)
-			}
-			err = errors.New(tb.msg)
-		}
-	}()
 	impl := c.newImpl(tb)
 	if e, ok := impl.(RerunEnver); ok {
 		c.env = e.RerunEnv()
@@ -482,33 +475,35 @@ func argFromJSON(p model.Param, raw json.RawMessage) (any, bool) {
 	return nil, false
 }
 
-// walkTB is the TB an adapter constructor gets for one run of a walk:
-// Cleanup functions run when the run ends, and Fatalf stops the Check.
+// walkTB is the testing.TB an adapter constructor gets for one run of a
+// walk: Cleanup functions run when the run ends; everything else is the
+// test's. A constructor that gives up (Fatal, FailNow, Skip) ends the whole
+// Check, after the run's cleanups.
 type walkTB struct {
-	t        *testing.T
+	testing.TB
 	cleanups []func()
-	msg      string
 }
 
-// walkFatal is the panic value of walkTB.Fatalf.
-type walkFatal struct{}
+// Cleanup registers f to run when the run of the walk ends.
+func (w *walkTB) Cleanup(f func()) { w.cleanups = append(w.cleanups, f) }
 
-func (w *walkTB) Helper()                           { w.t.Helper() }
-func (w *walkTB) Logf(format string, args ...any)   { w.t.Logf(format, args...) }
-func (w *walkTB) Errorf(format string, args ...any) { w.t.Errorf(format, args...) }
-func (w *walkTB) Name() string                      { return w.t.Name() }
-func (w *walkTB) Cleanup(f func())                  { w.cleanups = append(w.cleanups, f) }
+// Fatal runs the walk's cleanups and fails the test.
+func (w *walkTB) Fatal(args ...any) { w.cleanup(); w.TB.Fatal(args...) }
 
-func (w *walkTB) Fatalf(format string, args ...any) {
-	w.msg = fmt.Sprintf(format, args...)
-	panic(walkFatal{})
-}
+// Fatalf runs the walk's cleanups and fails the test.
+func (w *walkTB) Fatalf(format string, args ...any) { w.cleanup(); w.TB.Fatalf(format, args...) }
 
-// Context returns the test's context.
-func (w *walkTB) Context() context.Context { return w.t.Context() }
+// FailNow runs the walk's cleanups and fails the test.
+func (w *walkTB) FailNow() { w.cleanup(); w.TB.FailNow() }
 
-// TempDir returns a directory that is removed when the test ends.
-func (w *walkTB) TempDir() string { return w.t.TempDir() }
+// Skip runs the walk's cleanups and skips the test.
+func (w *walkTB) Skip(args ...any) { w.cleanup(); w.TB.Skip(args...) }
+
+// Skipf runs the walk's cleanups and skips the test.
+func (w *walkTB) Skipf(format string, args ...any) { w.cleanup(); w.TB.Skipf(format, args...) }
+
+// SkipNow runs the walk's cleanups and skips the test.
+func (w *walkTB) SkipNow() { w.cleanup(); w.TB.SkipNow() }
 
 func (w *walkTB) cleanup() {
 	for i := len(w.cleanups) - 1; i >= 0; i-- {

@@ -29,12 +29,12 @@ func (w *shyWallet) Withdraw(ctx context.Context, amt int) (int, error) {
 //
 //	MBT_DEMO=overdraw go test -run TestCheck_BugDemo ./adapters
 func TestCheck_BugDemo(t *testing.T) {
-	var newImpl func(adapters.TB) any
+	var newImpl func(testing.TB) any
 	switch os.Getenv("MBT_DEMO") {
 	case "overdraw":
-		newImpl = func(adapters.TB) any { return &wallet{overdraw: true} }
+		newImpl = func(testing.TB) any { return &wallet{overdraw: true} }
 	case "shy":
-		newImpl = func(adapters.TB) any { return &shyWallet{} }
+		newImpl = func(testing.TB) any { return &shyWallet{} }
 	default:
 		t.Skip("expected failure; set MBT_DEMO=overdraw or MBT_DEMO=shy to run it")
 	}

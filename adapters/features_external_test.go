@@ -292,7 +292,7 @@ func TestUnknownName(t *testing.T) {
 // TestCheck_Booking runs random walks on the hotel: references, resets,
 // names never issued, guests outside the domain.
 func TestCheck_Booking(t *testing.T) {
-	adapters.Check(t, bookingModel(t), func(adapters.TB) any { return newHotel() }, adapters.CheckOptions{Walks: 50})
+	adapters.Check(t, bookingModel(t), func(testing.TB) any { return newHotel() }, adapters.CheckOptions{Walks: 50})
 }
 
 // The runner's TB has what adapter constructors need: *testing.T and

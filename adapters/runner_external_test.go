@@ -189,7 +189,7 @@ func TestRunner_StaleTest(t *testing.T) {
 
 func TestCheck_Clean(t *testing.T) {
 	m := accountModel(t)
-	adapters.Check(t, m, func(adapters.TB) any { return &wallet{} }, adapters.CheckOptions{})
+	adapters.Check(t, m, func(testing.TB) any { return &wallet{} }, adapters.CheckOptions{})
 }
 
 // BenchmarkRunner_Step measures the runner's overhead per step with an

@@ -40,7 +40,7 @@ func TestShrink_Minimal(t *testing.T) {
 	dsl.Action1(m, "Sub", k, func(s counter, k int) bool { return s.N >= k }, func(s *counter, k int) { s.N -= k })
 	m.View(func(s counter) any { return s.N })
 	mod := m.MustBuild()
-	c := &checker[counter]{t: t, m: mod, newImpl: func(TB) any { return &cell{} }}
+	c := &checker[counter]{t: t, m: mod, newImpl: func(testing.TB) any { return &cell{} }}
 	c.fill()
 	c.opts.Seed = 1
 	long := []Step{

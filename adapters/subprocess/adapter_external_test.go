@@ -102,7 +102,7 @@ func TestRunner_GoProgram(t *testing.T) {
 func TestCheck_GoProgram(t *testing.T) {
 	t.Parallel()
 	a := newChild(t, "wallet", subprocess.Options{})
-	adapters.Check(t, walletModel(t, "Wallet"), func(adapters.TB) any { return a }, adapters.CheckOptions{NegativePercent: 30})
+	adapters.Check(t, walletModel(t, "Wallet"), func(testing.TB) any { return a }, adapters.CheckOptions{NegativePercent: 30})
 }
 
 // TestAdapter_Restart crashes a program that keeps its balance in a file

@@ -60,10 +60,13 @@ type Wallet struct {
 func walletModel(t testing.TB, name string) *model.Model[Wallet] {
 	m := dsl.New[Wallet](name)
 	m.Init(Wallet{})
-	dsl.Action1(m, "Deposit", dsl.Range("amt", 1, 2),
+	// Amounts 1 and 2 keep the model small; the wallets take any positive
+	// amount, so only 0 and below are values they must refuse.
+	amt := dsl.Range("amt", 1, 2).Outside(0, -1)
+	dsl.Action1(m, "Deposit", amt,
 		func(s Wallet, amt int) bool { return s.Balance+amt <= 3 },
 		func(s *Wallet, amt int) { s.Balance += amt })
-	dsl.Action1(m, "Withdraw", dsl.Range("amt", 1, 2),
+	dsl.Action1(m, "Withdraw", amt,
 		func(s Wallet, amt int) bool { return amt <= s.Balance },
 		func(s *Wallet, amt int) { s.Balance -= amt }).
 		Returns(func(s Wallet, amt int) any { return s.Balance - amt })
@@ -146,6 +149,9 @@ func (w *goWallet) Step(action string, args []json.RawMessage) (any, error) {
 	}
 	if err := json.Unmarshal(args[0], &amt); err != nil {
 		return nil, err
+	}
+	if amt < 1 {
+		return nil, fmt.Errorf("amount %d must be positive", amt)
 	}
 	switch action {
 	case "Deposit":

@@ -130,7 +130,7 @@ func TestPython_DocExample(t *testing.T) {
 				if err := a.Close(); err != nil {
 					t.Fatal(err)
 				}
-				if s, want := a.Stderr(), "hello: balance 0\nreset: balance 0\nview: balance 0\ninvariants: balance 0\nstep: balance 2\n"; !strings.HasPrefix(s, want) || !strings.HasSuffix(s, "invariants: balance 0\n") {
+				if s, want := a.Stderr(), "hello: balance 0\nreset: balance 0\nview: balance 0\nview: balance 0\ninvariants: balance 0\nstep: balance 2\n"; !strings.HasPrefix(s, want) || !strings.HasSuffix(s, "invariants: balance 0\n") {
 					t.Errorf("Stderr() = %q, want the program's logs, from %q", s, want)
 				}
 				return
@@ -157,5 +157,5 @@ func TestCheck_Python(t *testing.T) {
 		t.Fatal(err)
 	}
 	a := subprocess.New(t, subprocess.Options{Dir: dir, StartTimeout: time.Minute}, py, "wallet.py")
-	adapters.Check(t, walletModel(t, "Wallet"), func(adapters.TB) any { return a }, adapters.CheckOptions{NegativePercent: 30})
+	adapters.Check(t, walletModel(t, "Wallet"), func(testing.TB) any { return a }, adapters.CheckOptions{NegativePercent: 30})
 }

@@ -33,6 +33,6 @@ func TestRandomWalks(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	adapters.Check(t, m, func(t adapters.TB) any { return reservations.NewAdapter(t) },
+	adapters.Check(t, m, func(t testing.TB) any { return reservations.NewAdapter(t) },
 		adapters.CheckOptions{Walks: 50, Options: adapters.Options{Package: "./examples/reservations"}})
 }

@@ -42,11 +42,14 @@ type anchor struct {
 func (sel *selector[S]) negatives() []Test {
 	g := sel.g
 	planned := map[item]bool{}
+	sel.minDepth = map[item]int32{}
+	depth := int32(0) // of the state where the next planned step is tried
 	plan := func(it item) bool {
 		if planned[it] {
 			return false
 		}
 		planned[it] = true
+		sel.minDepth[it] = depth
 		return true
 	}
 	anchors := map[[2]int]*anchor{}
@@ -82,6 +85,7 @@ func (sel *selector[S]) negatives() []Test {
 		}
 	}
 	for s := range g.States {
+		depth = g.Depth[s]
 		for _, id32 := range g.Disabled[s] {
 			id := int(id32)
 			if sel.want[Boundaries] {
@@ -128,6 +132,7 @@ func (sel *selector[S]) negatives() []Test {
 		}
 		if sel.want[Boundaries] {
 			// Right after each kind of step that disables an action.
+			depth = g.Depth[s] + 1
 			for i, e := range g.Edges[s] {
 				t := int(e.To)
 				a, _ := g.Action(int(e.ID))
@@ -145,6 +150,7 @@ func (sel *selector[S]) negatives() []Test {
 	}
 	// Values outside a domain of an action that is never enabled: tried
 	// in the initial state.
+	depth = 0
 	for _, iv := range invalids {
 		if it := (item{kind: kInvalid, a: int32(iv.act), b: int32(iv.param), c: int32(iv.value)}); plan(it) {
 			addAt(0, sel.invalidStep(iv.act, 0, iv.param, iv.value))
@@ -282,10 +288,19 @@ func (sel *selector[S]) cover(t *Test) []item {
 	return out
 }
 
-// coverAll returns the items t covers, of every kind.
+// coverAll returns the items t covers, of every kind. A negative step
+// covers its items only where it is tried as soon as it can be: after as
+// few steps as the nearest state where it can be tried takes (see
+// negatives), so that every one of them has a shortest test that shows it.
 func (sel *selector[S]) coverAll(t *Test) []item {
 	var out []item
-	add := func(it item) { out = append(out, it) }
+	taken := 0 // positive steps since the start or the last reset
+	add := func(it item) {
+		if d, ok := sel.minDepth[it]; ok && int32(taken) > d {
+			return
+		}
+		out = append(out, it)
+	}
 	switch {
 	case t.violation > 0:
 		add(item{kind: kViolation, a: int32(t.violation)})
@@ -305,6 +320,7 @@ func (sel *selector[S]) coverAll(t *Test) []item {
 				add(item{kind: kReset, a: int32(t.Init)})
 			}
 			prevEdge, prevFrom, prevAct = -1, -1, -1
+			taken = 0
 		case st.Refused:
 			prevEdge = -1
 			ai := sel.actionIndex(st.Action)
@@ -353,6 +369,7 @@ func (sel *selector[S]) coverAll(t *Test) []item {
 			}
 			prevEdge, prevFrom = e, s
 			prevAct, _ = g.Action(int(id))
+			taken++
 		}
 	}
 	if len(t.Steps) == 0 {

@@ -208,6 +208,9 @@ type selector[S any] struct {
 	covered  []bool
 	// unreachable counts the conditions that are never the only false one.
 	unreachable int
+	// minDepth is, for each negative item planned, the number of steps
+	// that reach the nearest state where it can be tried.
+	minDepth map[item]int32
 	// BFS scratch
 	seen   []int32
 	epoch  int32

@@ -13,7 +13,7 @@ import (
 
 // Coverage (model Bank: 16 states, 124 transitions):
 //	transitions: 3 tests, 131 steps cover 100% of 124 transitions
-//	boundaries: 29 tests, 131 steps cover 100% of 100 boundaries
+//	boundaries: 30 tests, 134 steps cover 100% of 100 boundaries
 //	conditions: nothing to cover (no conditions with arguments)
 //	invalid: 3 tests, 20 steps cover 100% of 18 values outside domains
 //	reset: 1 test, 4 steps cover 100% of 1 reset
@@ -65,6 +65,15 @@ func TestBank_Boundaries_3718c6d3(t *testing.T) {
 		{Action: "Deposit", Args: []any{"b", 2}, NoView: true},        // returns 2
 		{Action: "Deposit", Args: []any{"a", 2}, NoView: true},        // returns 2
 		{Action: "Transfer", Args: []any{"b", "a", 2}, Refused: true}, // refused right after Deposit
+	})
+}
+
+// boundaries: 3 steps, 2 refused, 1 unobserved.
+func TestBank_Boundaries_48791758(t *testing.T) {
+	mbtRunBank(t, 0, []adapters.Step{
+		{Action: "Deposit", Args: []any{"b", 1}, NoView: true},        // returns 1
+		{Action: "Withdraw", Args: []any{"a", 1}, Refused: true},      // Withdraw("b", 1) is enabled here
+		{Action: "Transfer", Args: []any{"b", "a", 2}, Refused: true}, // Transfer("b", "a", 1) is enabled here
 	})
 }
 

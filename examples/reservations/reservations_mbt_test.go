@@ -14,7 +14,7 @@ import (
 
 // Coverage (model Reservations: 31 states, 108 transitions):
 //	transitions: 22 tests, 159 steps cover 100% of 108 transitions
-//	boundaries: 3 tests, 16 steps cover 100% of 30 boundaries
+//	boundaries: 5 tests, 25 steps cover 100% of 30 boundaries
 //	conditions: 3 tests, 11 steps cover 100% of 8 conditions with arguments
 //	invalid: 2 tests, 5 steps cover 100% of 4 values outside domains
 //	reset: 1 test, 5 steps cover 100% of 1 reset
@@ -65,6 +65,27 @@ func TestReservations_Conditions_e37ec0f4(t *testing.T) {
 		{Action: "Reserve", Args: []any{"apple"}, NoView: true},  // returns "r1"
 		{Action: "Reserve", Args: []any{"apple"}, NoView: true},  // returns "r2"
 		{Action: "Reserve", Args: []any{"apple"}, Refused: true}, // refused right after Reserve; Reserve("pear") is enabled here; only "in stock" is false
+	})
+}
+
+// boundaries: 4 steps, 2 refused, 2 unobserved.
+func TestReservations_Boundaries_14c5f01e(t *testing.T) {
+	mbtRunReservations(t, 0, []adapters.Step{
+		{Action: "Reserve", Args: []any{"apple"}, NoView: true}, // returns "r1"
+		{Action: "Cancel", Args: []any{model.Ref("r1")}, NoView: true},
+		{Action: "Get", Args: []any{model.Ref("r1")}, Refused: true},    // refused right after Cancel
+		{Action: "Cancel", Args: []any{model.Ref("r1")}, Refused: true}, // refused right after Cancel
+	})
+}
+
+// boundaries: 5 steps, 4 refused, 1 unobserved.
+func TestReservations_Boundaries_39936ccd(t *testing.T) {
+	mbtRunReservations(t, 0, []adapters.Step{
+		{Action: "Reserve", Args: []any{"apple"}, NoView: true},         // returns "r1"
+		{Action: "Get", Args: []any{model.Ref("r2")}, Refused: true},    // Get("r1") is enabled here
+		{Action: "Get", Args: []any{model.Ref("r3")}, Refused: true},    // Get("r1") is enabled here
+		{Action: "Cancel", Args: []any{model.Ref("r2")}, Refused: true}, // Cancel("r1") is enabled here
+		{Action: "Cancel", Args: []any{model.Ref("r3")}, Refused: true}, // Cancel("r1") is enabled here
 	})
 }
 

@@ -301,6 +301,23 @@ func count(t testing.TB, addr string) string {
 	return got
 }
 
+// notListening checks that the socket that listened on addr, identified
+// by id (from listenerID, before it was closed), no longer does: a
+// connection is refused, or is accepted by another socket that took the
+// port since. what names the socket's owner for the message.
+func notListening(t testing.TB, addr, id, what string) {
+	t.Helper()
+	c, err := net.DialTimeout("tcp", addr, wait)
+	if err != nil {
+		return
+	}
+	c.Close()
+	if id != "" && listenerID(t, addr) != id {
+		return
+	}
+	t.Errorf("%s still listens on %s", what, addr)
+}
+
 // eventually polls cond every 5 ms until it holds or 10 s pass.
 func eventually(t testing.TB, what string, cond func() bool) {
 	t.Helper()

@@ -86,7 +86,10 @@ func child(mode, dir string) int {
 			fmt.Fprintln(os.Stderr, err)
 			return 1
 		}
-		// Print first: once the address is there, so is the output.
+		// Print first: once the address file is there, so is the line, in
+		// the pipe to the parent; it reaches Output() later, copied by
+		// another goroutine. After a restart, the address file of the
+		// first run is there already, and its port accepts before this.
 		fmt.Printf("listening on %s with count %d\n", ln.Addr(), log.get())
 		if err := writeFile(filepath.Join(dir, "addr"), ln.Addr().String()); err != nil {
 			fmt.Fprintln(os.Stderr, err)

@@ -86,7 +86,10 @@ func child(mode, dir string) int {
 			fmt.Fprintln(os.Stderr, err)
 			return 1
 		}
-		// Print first: once the address is there, so is the output.
+		// Print first: once the address file is there, so is the line, in
+		// the pipe to the parent; it reaches Output() later, copied by
+		// another goroutine. After a restart, the address file of the
+		// first run is there already, and its port accepts before this.
 		fmt.Printf("listening on %s with count %d\n", ln.Addr(), log.get())
 		if err := writeFile(filepath.Join(dir, "addr"), ln.Addr().String()); err != nil {
 			fmt.Fprintln(os.Stderr, err)
@@ -299,6 +302,30 @@ func count(t testing.TB, addr string) string {
 		t.Fatalf("get from %s: %v", addr, err)
 	}
 	return got
+}
+
+// notListening checks that the socket that listened on addr, identified
+// by id (from listenerID, before it was closed), no longer does. Another
+// socket may have taken the port since: loopback ports are reused, by
+// this test binary's other tests or by any process on the machine. And
+// the closed socket may listen a moment longer: a child that another test
+// is starting holds a copy of every descriptor until it execs. Where
+// listenerID cannot tell (id is ""), a connection must be refused. what
+// names the socket's owner for the message.
+func notListening(t testing.TB, addr, id, what string) {
+	t.Helper()
+	if id != "" {
+		eventually(t, what+" not listening on "+addr, func() bool { return listenerID(t, addr) != id })
+		return
+	}
+	eventually(t, what+" not listening on "+addr, func() bool {
+		c, err := net.DialTimeout("tcp", addr, wait)
+		if err != nil {
+			return true
+		}
+		c.Close()
+		return false
+	})
 }
 
 // eventually polls cond every 5 ms until it holds or 10 s pass.

@@ -130,13 +130,11 @@ func TestNetwork_Links(t *testing.T) {
 	if p.Target() != other.addr || n.Proxy("b", "a").Target() != srv.addr {
 		t.Errorf("Retarget(b) must change exactly the links into b")
 	}
+	id := listenerID(t, p.Addr())
 	if err := n.Close(); err != nil {
 		t.Fatal(err)
 	}
-	if c, err := net.DialTimeout("tcp", p.Addr(), time.Second); err == nil {
-		c.Close()
-		t.Errorf("proxy still listens after Network.Close")
-	}
+	notListening(t, p.Addr(), id, "the proxy, after Network.Close,")
 	if _, err := n.Link("c", "a", srv.addr); err == nil {
 		t.Error("Link on a closed network succeeded")
 	}

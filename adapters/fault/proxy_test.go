@@ -320,13 +320,7 @@ func TestProxy_SetTarget(t *testing.T) {
 
 func TestProxy_TargetDown(t *testing.T) {
 	t.Parallel()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	down := ln.Addr().String()
-	ln.Close()
-	p := NewProxyT(t, down)
+	p := NewProxyT(t, downAddr(t))
 	if got := try(p.Addr(), "inc", wait); got != "reset" {
 		t.Errorf("call to a node that is down: %s, want reset", got)
 	}
@@ -365,15 +359,19 @@ func TestProxy_Close(t *testing.T) {
 	if _, err := idle.call("inc", wait); err != nil {
 		t.Fatal(err)
 	}
-	p.Delay(ToTarget, time.Hour)
+	// held's request reaches the target, and its reply is held an hour.
+	// The test waits for the request to pass before it drops the next:
+	// whenever the proxy reads it, it is forwarded.
+	p.Delay(FromTarget, time.Hour)
 	held := dial(t, p.Addr())
 	fmt.Fprintln(held.c, "inc")
-	p.Delay(ToTarget, 0)
+	eventually(t, "forwarded", func() bool { return p.Stats().Forwarded[ToTarget] == 2*4 })
 	p.Set(ToTarget, Drop)
 	hole := dial(t, p.Addr())
 	fmt.Fprintln(hole.c, "inc")
 	eventually(t, "dropped", func() bool { return p.Stats().Dropped[ToTarget] > 0 })
 	eventually(t, "3 connections", func() bool { return len(p.snapshot()) == 3 })
+	id := listenerID(t, p.Addr())
 
 	if err := p.Close(); err != nil {
 		t.Fatalf("Close() = %v", err)
@@ -387,10 +385,7 @@ func TestProxy_Close(t *testing.T) {
 			t.Errorf("%s connection: read after Close: %v, want an error", name, err)
 		}
 	}
-	if c, err := net.Dial("tcp", p.Addr()); err == nil {
-		c.Close()
-		t.Errorf("dial %s after Close succeeded; the port must be closed", p.Addr())
-	}
+	notListening(t, p.Addr(), id, "the proxy, after Close,")
 	if n := len(p.snapshot()); n != 0 {
 		t.Errorf("%d connections left after Close", n)
 	}

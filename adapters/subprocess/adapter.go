@@ -586,14 +586,19 @@ func (a *Adapter) call(ctx context.Context, p *proc, what string, req Request) (
 			p.waitDrained()
 		case <-ctx.Done():
 			// A line begun and not ended is the usual cause: say so.
+			// The program is killed and its output drained first, so
+			// that the message sees all it wrote, even when the reader
+			// had not run yet (a loaded machine).
+			waited := since(start)
+			note := a.killNow(p, what)
 			var hint string
 			if pend := p.out.pending(); pend != "" {
 				hint = fmt.Sprintf("; its standard output ends with %s without a newline: end each response with a newline, and flush", pend)
 			}
 			if errors.Is(ctx.Err(), context.DeadlineExceeded) {
-				return Response{}, a.fail(p, what, ctx.Err(), true, "the program did not answer within %v during %s; mbt killed it, as its state is unknown (the next Reset starts it again)%s", since(start), what, hint)
+				return Response{}, a.fail(p, what, ctx.Err(), false, "the program did not answer within %v during %s; mbt killed it, as its state is unknown (the next Reset starts it again)%s%s", waited, what, hint, note)
 			}
-			return Response{}, a.fail(p, what, ctx.Err(), true, "the wait for the answer was canceled after %v during %s; mbt killed the program, as its state is unknown (the next Reset starts it again)%s", since(start), what, hint)
+			return Response{}, a.fail(p, what, ctx.Err(), false, "the wait for the answer was canceled after %v during %s; mbt killed the program, as its state is unknown (the next Reset starts it again)%s%s", waited, what, hint, note)
 		}
 	}
 }
@@ -661,16 +666,28 @@ func (a *Adapter) lost(p *proc, what, stream string) error {
 func (a *Adapter) fail(p *proc, what string, cause error, kill bool, format string, args ...any) error {
 	msg := fmt.Sprintf(format, args...)
 	if kill {
-		p.killed.Store(true)
-		if err := p.kill(); err != nil {
-			msg += "; " + err.Error()
-		}
-		a.drop(p, "mbt killed it after a protocol error during "+what)
+		msg += a.killNow(p, what)
 	}
 	if p.isExited() {
 		p.waitDrained()
 	}
 	return a.broken(p, cause, msg)
+}
+
+// killNow kills p after a protocol error during what, and waits, a bounded
+// time, for its output to drain. It returns "", or "; " and why the kill
+// failed, for the message.
+func (a *Adapter) killNow(p *proc, what string) string {
+	p.killed.Store(true)
+	var note string
+	if err := p.kill(); err != nil {
+		note = "; " + err.Error()
+	}
+	a.drop(p, "mbt killed it after a protocol error during "+what)
+	if p.isExited() {
+		p.waitDrained()
+	}
+	return note
 }
 
 // broken makes a protocol error with the last lines of p's stderr.

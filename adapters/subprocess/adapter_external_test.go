@@ -75,7 +75,10 @@ func TestRunner_GoProgram(t *testing.T) {
 			a := newChild(t, tt.mode, subprocess.Options{})
 			timeout := 10 * time.Second
 			if tt.mode == "hang" {
-				timeout = 500 * time.Millisecond
+				// It bounds the calls before Withdraw too (Deposit,
+				// views, invariants): generous for them on a loaded
+				// machine, and waited out once, by Withdraw.
+				timeout = 5 * time.Second
 			}
 			f := runWalk(t, a, "Wallet", timeout)
 			if tt.want == nil {

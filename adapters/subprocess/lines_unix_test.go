@@ -14,10 +14,11 @@ import (
 
 // shProgram starts a shell script as the program. Its requests are counted
 // in $n, so it answers ids 1, 2, 3, …: a gap in mbt's ids shows as a wrong
-// id.
+// id. The default StopTimeout bounds its exit at the end of the test: a
+// shorter one fails a test on a loaded machine.
 func shProgram(t *testing.T, script string) *subprocess.Adapter {
 	t.Helper()
-	return subprocess.New(t, subprocess.Options{StopTimeout: 500 * time.Millisecond}, "sh", "-c",
+	return subprocess.New(t, subprocess.Options{}, "sh", "-c",
 		"n=0\nwhile IFS= read -r line; do\nn=$((n+1))\n"+script+"\ndone")
 }
 
@@ -36,7 +37,18 @@ func TestAdapter_BlankLines(t *testing.T) {
 // out, rather than only that it did not answer.
 func TestAdapter_UnendedLine(t *testing.T) {
 	t.Parallel()
-	a := shProgram(t, `if [ "$n" = 1 ]; then printf '{"id":1,"ok":true,"protocol":1}\n'; else printf '{"id":%d,"ok":true}' "$n"; fi`)
+	// With its answer to the hello, it begins its answer to the next
+	// request and never ends it; then it says so on stderr. The test waits
+	// for that before the request, so the deadline below only has to
+	// pass, however slow the machine: it leaves the program nothing to do.
+	a := shProgram(t, `if [ "$n" = 1 ]; then printf '{"id":1,"ok":true,"protocol":1}\n{"id":2,"ok":true}'; echo begun >&2; fi`)
+	// The program declares no invariants: this sends only the hello.
+	if err := a.Invariants(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if s := waitStderr(a, "begun"); !strings.Contains(s, "begun") {
+		t.Fatalf("the program did not begin its answer: stderr %q", s)
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
 	defer cancel()
 	err := a.Reset(ctx)
@@ -75,9 +87,10 @@ func TestAdapter_LongLine(t *testing.T) {
 1) printf '{"id":1,"ok":true,"protocol":1,"pad":"'; head -c 1000000 /dev/zero | tr '\0' x; printf '"}\n';;
 *) head -c 17000000 /dev/zero | tr '\0' x; echo;;
 esac`)
-	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
-	defer cancel()
-	err := a.Reset(ctx)
+	// No deadline: the program ends its line in the end, so the request
+	// ends without one, and 17 MB through a pipe may take long on a
+	// loaded machine.
+	err := a.Reset(context.Background())
 	want := "the program wrote a line longer than 16 MiB to standard output during reset; mbt killed it"
 	if err == nil || !strings.Contains(err.Error(), want) {
 		t.Fatalf("Reset = %v\nwant %s", err, want)
@@ -89,19 +102,27 @@ esac`)
 // context is canceled.
 func TestAdapter_CanceledWrite(t *testing.T) {
 	t.Parallel()
-	// It answers the hello and the reset, then reads no more.
-	a := shProgram(t, `printf '{"id":%d,"ok":true,"protocol":1}\n' "$n"; if [ "$n" -ge 2 ]; then sleep 60; fi`)
+	// It answers the hello and the reset, then reads one byte of the next
+	// request, says so on stderr, and reads no more.
+	a := shProgram(t, `printf '{"id":%d,"ok":true,"protocol":1}\n' "$n"; if [ "$n" -ge 2 ]; then dd bs=1 count=1 >/dev/null 2>&1; echo reading >&2; sleep 60; fi`)
 	if err := a.Reset(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	time.AfterFunc(2*time.Second, cancel)
+	defer cancel()
 	done := make(chan error, 1)
 	go func() {
 		// Far more than a pipe holds.
 		_, err := a.Do(ctx, model.Step{Action: "Put", Args: []any{strings.Repeat("x", 256<<10)}}, nil)
 		done <- err
 	}()
+	// Once the program has read a byte, the request is being written,
+	// and the write cannot end: cancel it then, not after a while, which
+	// on a loaded machine may come before Do has begun.
+	if s := waitStderr(a, "reading"); !strings.Contains(s, "reading") {
+		t.Fatalf("the program did not get the request: stderr %q", s)
+	}
+	cancel()
 	select {
 	case err := <-done:
 		want := "the write of the request was canceled after"
@@ -112,6 +133,6 @@ func TestAdapter_CanceledWrite(t *testing.T) {
 			t.Errorf("the error quotes the whole argument: %d bytes", len(err.Error()))
 		}
 	case <-time.After(30 * time.Second):
-		t.Fatal("Do still writes 28 s after its context was canceled")
+		t.Fatal("Do still writes 30 s after its context was canceled")
 	}
 }

@@ -30,11 +30,20 @@ func TestMain(m *testing.M) {
 }
 
 // self is the command that runs the test binary as a program in mode.
+// Unless opts sets them, the start and the exit are bounded generously:
+// the test binary, built with -race, takes a fraction of a second to start
+// or exit on an idle machine, and on a loaded one, seconds. Tests that
+// wait a timeout out set it.
 func self(mode string, opts subprocess.Options) (subprocess.Options, string) {
 	// A binary built with -race sleeps 1 s at exit (GORACE
-	// atexit_sleep_ms) unless told otherwise: longer than StopTimeout in
-	// some tests.
+	// atexit_sleep_ms) unless told otherwise.
 	opts.Env = append(opts.Env, childEnv+"="+mode, "GORACE=atexit_sleep_ms=0")
+	if opts.StartTimeout == 0 {
+		opts.StartTimeout = time.Minute
+	}
+	if opts.StopTimeout == 0 {
+		opts.StopTimeout = 30 * time.Second
+	}
 	return opts, os.Args[0]
 }
 

@@ -239,16 +239,18 @@ func (q *lineQueue) read(r *os.File) {
 			if errors.Is(err, os.ErrClosed) {
 				err = io.EOF
 			}
+			// A line the program began and never ended stays there for
+			// messages (see pending), even once it is queued at EOF: mbt
+			// may have killed the program because it waited for the end.
+			q.setPartial(partial)
 			if errors.Is(err, io.EOF) && len(partial) > 0 {
 				if perr := q.push(partial); perr != nil {
 					err = perr
 				}
-				partial = nil
 			}
 			q.mu.Lock()
 			q.err = err
 			q.mu.Unlock()
-			q.setPartial(partial)
 			q.signal()
 			return
 		}

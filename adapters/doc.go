@@ -35,8 +35,25 @@
 // view with the model's (go-cmp; see [Options.Cmp]), and on a mismatch reports
 // the step, the steps before it, a -model +impl diff of everything that
 // differs, and the command that reruns the test. It serves generated tests,
-// replayed traces, and [Check], which runs seeded random walks with
-// pgregory.net/rapid and shrinks a failure to a minimal sequence of steps.
+// replayed traces, and [Check], which runs seeded random walks of the model
+// and shrinks a failure to a minimal walk the model allows.
+//
+// A step with Action "Reset" ([ResetAction]) resets the implementation in
+// the middle of a test. A step with NoView leaves the implementation
+// unobserved (no View, no Invariants) until the next observed step; every
+// observation reads the view twice and fails if the two differ, since
+// observing must not change the implementation.
+//
+// # References
+//
+// Where the implementation names what it creates (UUIDs, keys), the model
+// uses references, model.Ref "r1", "r2", ... The runner learns the
+// implementation's name for each reference from the output of the step
+// that creates it, passes that name wherever the reference is an argument,
+// and translates the implementation's names in outputs and views back, so
+// that failures read as the model does. A reference no step has created
+// reaches the implementation as a name it never issued ([UnknownName], or
+// the adapter's [RefNamer]).
 //
 // The text of failure messages is for people; do not depend on it being
 // stable.
@@ -66,7 +83,10 @@
 // Binding: [Bind], [Binding], [Resetter], [Dynamic], [ModelChecker],
 // [Invariants], [ErrBroken], [RerunEnver].
 //
-// Running: [NewRunner], [Runner], [Runner.Run], [Step], [Options], [TB].
+// Running: [NewRunner], [Runner], [Runner.Run], [Step], [ResetAction],
+// [Options], [TB], [Failure].
 //
-// Random testing: [Check], [CheckOptions].
+// References: [RefNamer], [UnknownName].
+//
+// Random testing: [Check], [CheckOptions], [Walk].
 package adapters

@@ -27,11 +27,24 @@
 //
 // Models: [New], [Model.Init], [Model.Build], [Model.MustBuild].
 //
-// Actions: [Model.Action], [Action1], [Action2], [Action3], and their
-// outputs [Def0.Returns], [Def1.Returns], [Def2.Returns], [Def3.Returns].
+// Actions: [Model.Action], [Action1], [Action2], [Action3], their outputs
+// [Def0.Returns], [Def1.Returns], [Def2.Returns], [Def3.Returns], and the
+// named conditions of their guards [Def0.Requires], [Def1.Requires],
+// [Def2.Requires], [Def3.Requires].
 //
-// Parameters: [Values], [Range].
+// Parameters: [Values], [Range], [Refs] (references to what the
+// implementation names itself), and the values just outside a domain
+// [Param.Outside].
 //
-// Properties: [Model.Invariant], [Model.Property], [Model.Terminal],
-// [Model.View].
+// Properties and bounds: [Model.Invariant], [Model.Property],
+// [Model.Constraint], [Model.Terminal], [Model.View].
+//
+// # Guards, conditions and constraints
+//
+// A guard says when the implementation accepts a step; mbt gen tests that
+// it refuses the step elsewhere. Name the parts of a guard with Requires,
+// and each part is tested alone. A constraint only bounds what the model
+// explores ("at most 3 reservations", for a service without that limit):
+// the step past it is neither a test nor a step the implementation must
+// refuse. docs/guide.md says more.
 package dsl

@@ -26,7 +26,10 @@
 //
 // # Index
 //
-// Definitions: [Model], [Action], [Param], [Invariant], [Property], [Pos].
+// Definitions: [Model], [Action], [Condition], [Param], [Invariant],
+// [Property], [Constraint], [Pos].
+//
+// References to what an implementation names itself: [Ref], [NewRef].
 //
 // Runs: [Step], [Trace].
 //

@@ -6,6 +6,7 @@ import (
 
 	"github.com/mbtgo/mbt/dsl"
 	"github.com/mbtgo/mbt/explorer"
+	"github.com/mbtgo/mbt/model"
 )
 
 // The DieHard puzzle: with a 3 and a 5 gallon jug, measure 4 gallons. The
@@ -78,4 +79,55 @@ func ExampleAction2() {
 	// 2 Transfer("b", 1) false
 	// 3 Transfer("b", 2) false
 	// Transfer("a", 1) returns 0 -> {map[a:0 b:1]}
+}
+
+// A constraint bounds what the model explores, not what the service does:
+// the model stops after 3 reservations, and the state where 3 were made is
+// no deadlock. The 4th Reserve is checked (its invariants), counted as a
+// step out of the bounds, and not explored.
+func ExampleModel_Constraint() {
+	type State struct{ Made int }
+	m := dsl.New[State]("Reservations")
+	m.Init(State{})
+	m.Action("Reserve", nil, func(s *State) { s.Made++ })
+	m.Constraint("AtMost3", func(s State) bool { return s.Made <= 3 })
+	res, err := explorer.Explore(context.Background(), m.MustBuild(), explorer.Options{Workers: 1})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(res.Status, res.Stats.Distinct, "states,", res.Stats.Pruned, "step out of the bounds")
+	// Output:
+	// complete 4 states, 1 step out of the bounds
+}
+
+// Named conditions make up a guard; Only says which one is the only false
+// one, which mbt gen tries as a negative step.
+func ExampleDef0_Requires() {
+	type State struct{ Votes []bool }
+	m := dsl.New[State]("Commit")
+	m.Init(State{Votes: []bool{true, false}})
+	commit := m.Action("Commit", nil, func(*State) {})
+	for i := range 2 {
+		commit.Requires(fmt.Sprintf("rm%d voted", i), func(s State) bool { return s.Votes[i] })
+	}
+	mod := m.MustBuild()
+	a := mod.Action("Commit")
+	only := a.Only(&mod.Init[0], 0)
+	fmt.Println(a.Enabled(&mod.Init[0], 0), a.Conditions[only].Name)
+	// Output:
+	// false rm1 voted
+}
+
+// Refs are references to what the implementation creates and names
+// itself; a reference never made is the value outside the domain.
+func ExampleRefs() {
+	type State struct{ Held map[model.Ref]bool }
+	m := dsl.New[State]("Holds")
+	m.Init(State{Held: map[model.Ref]bool{}})
+	dsl.Action1(m, "Cancel", dsl.Refs("id", "r", 2), nil, func(s *State, r model.Ref) { delete(s.Held, r) })
+	p := m.MustBuild().Action("Cancel").Params[0]
+	fmt.Println(p.Values, p.Invalid)
+	// Output:
+	// [r1 r2] [r3]
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/mbtgo/mbt/explorer"
 	"github.com/mbtgo/mbt/internal/memory"
+	"github.com/mbtgo/mbt/internal/panicstack"
 	"github.com/mbtgo/mbt/model"
 )
 
@@ -180,27 +181,8 @@ func (x *exploration) progress() (*progressLine, time.Duration) {
 // that call the model function (construct and the closures of Register's
 // variants): the user's code, and the mbt code it called.
 func stackFrames(stack string) string {
-	lines := strings.Split(stack, "\n")
-	start := -1
-	for i, l := range lines {
-		if strings.HasPrefix(l, "panic(") {
-			start = i + 2
-			break
-		}
-	}
-	if start < 0 {
-		return ""
-	}
-	var out []string
-	for i := start; i+1 < len(lines); i += 2 {
-		if strings.HasPrefix(lines[i], "github.com/mbtgo/mbt/driver.construct[") ||
-			strings.HasPrefix(lines[i], "github.com/mbtgo/mbt/driver.Register") {
-			break
-		}
-		if strings.HasPrefix(lines[i], "runtime.") {
-			continue
-		}
-		out = append(out, lines[i], lines[i+1])
-	}
-	return strings.Join(out, "\n")
+	return panicstack.Frames(stack, func(fn string) bool {
+		return strings.HasPrefix(fn, "github.com/mbtgo/mbt/driver.construct[") ||
+			strings.HasPrefix(fn, "github.com/mbtgo/mbt/driver.Register")
+	})
 }

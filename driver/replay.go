@@ -13,6 +13,7 @@ import (
 
 	"github.com/mbtgo/mbt/adapters"
 	"github.com/mbtgo/mbt/explorer"
+	"github.com/mbtgo/mbt/internal/panicstack"
 	"github.com/mbtgo/mbt/model"
 	"github.com/mbtgo/mbt/tlaimport"
 )
@@ -610,23 +611,7 @@ func guarded(f func()) (p *panicked) {
 // text) from the function that panicked down to checkReplay, which called
 // the model's code.
 func panicFrames(stack string) string {
-	lines := strings.Split(stack, "\n")
-	start := -1
-	for i, l := range lines {
-		if strings.HasPrefix(l, "panic(") {
-			start = i + 2
-			break
-		}
-	}
-	if start < 0 {
-		return ""
-	}
-	var out []string
-	for i := start; i+1 < len(lines); i += 2 {
-		if strings.HasPrefix(lines[i], "github.com/mbtgo/mbt/driver.checkReplay") {
-			break
-		}
-		out = append(out, lines[i], lines[i+1])
-	}
-	return strings.Join(out, "\n")
+	return panicstack.Frames(stack, func(fn string) bool {
+		return strings.HasPrefix(fn, "github.com/mbtgo/mbt/driver.checkReplay")
+	})
 }

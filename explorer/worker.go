@@ -5,6 +5,7 @@ import (
 	"runtime/debug"
 	"strings"
 
+	"github.com/mbtgo/mbt/internal/panicstack"
 	"github.com/mbtgo/mbt/model"
 )
 
@@ -97,25 +98,7 @@ func (w *worker[S]) recovered(v any, at uint32, key int64) *found {
 // userStack keeps the frames of a panic's stack between the panic and the
 // explorer's own frames: the user's code.
 func userStack(stack string) string {
-	lines := strings.Split(stack, "\n")
-	start := -1
-	for i, l := range lines {
-		if strings.HasPrefix(l, "panic(") {
-			start = i + 2
-			break
-		}
-	}
-	if start < 0 || start >= len(lines) {
-		return ""
-	}
-	var out []string
-	for i := start; i+1 < len(lines); i += 2 {
-		if strings.Contains(lines[i], "/mbt/explorer.") {
-			break
-		}
-		out = append(out, lines[i], lines[i+1])
-	}
-	return strings.Join(out, "\n")
+	return panicstack.Frames(stack, func(fn string) bool { return strings.Contains(fn, "/mbt/explorer.") })
 }
 
 // checkInvariants returns the first invariant that next violates.

@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/mbtgo/mbt/internal/panicstack"
 	"github.com/mbtgo/mbt/model"
 )
 
@@ -170,25 +171,10 @@ func (in *inferrer[S]) panicked(v any, stack []byte) *PanicError {
 // text) from the function that panicked down to the inferrer, which called
 // the model's code.
 func panicFrames(stack string) string {
-	lines := strings.Split(stack, "\n")
-	start := -1
-	for i, l := range lines {
-		if strings.HasPrefix(l, "panic(") {
-			start = i + 2
-			break
-		}
-	}
-	if start < 0 {
-		return ""
-	}
-	var out []string
-	for i := start; i+1 < len(lines); i += 2 {
-		if strings.HasPrefix(lines[i], "github.com/mbtgo/mbt/tlaimport.(*inferrer") || strings.HasPrefix(lines[i], "github.com/mbtgo/mbt/tlaimport.Infer") {
-			break
-		}
-		out = append(out, lines[i], lines[i+1])
-	}
-	return strings.Join(out, "\n")
+	return panicstack.Frames(stack, func(fn string) bool {
+		return strings.HasPrefix(fn, "github.com/mbtgo/mbt/tlaimport.(*inferrer") ||
+			strings.HasPrefix(fn, "github.com/mbtgo/mbt/tlaimport.Infer")
+	})
 }
 
 // Error renders the divergence with its position, reasons and nearest

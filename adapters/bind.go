@@ -2,6 +2,7 @@ package adapters
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"reflect"
 	"sort"
@@ -107,9 +108,7 @@ func Bind(m model.Machine, impl any) (*Binding, error) {
 		for i, p := range a.Params {
 			pt := paramType(p)
 			ba.params = append(ba.params, pt)
-			if ok && mt.In(i+1) != pt && !(pt == refType && mt.In(i+1).Kind() == reflect.String) {
-				// A reference may come as the implementation's own
-				// string type.
+			if ok && !paramFits(p, pt, mt.In(i+1)) {
 				ok = false
 			}
 		}
@@ -155,13 +154,44 @@ func Bind(m model.Machine, impl any) (*Binding, error) {
 	return b, nil
 }
 
-// paramType is the Go type of a parameter's values.
+// paramType is the Go type of a parameter's values: their type, or any
+// when the parameter's type is an interface (its values then have several
+// types, or a type other than the parameter's).
 func paramType(p model.Param) reflect.Type {
 	if len(p.Values) == 0 || p.Values[0] == nil {
 		return reflect.TypeFor[any]()
 	}
-	return reflect.TypeOf(p.Values[0])
+	t := reflect.TypeOf(p.Values[0])
+	if p.Type != "" && p.Type != t.String() {
+		return reflect.TypeFor[any]()
+	}
+	return t
 }
+
+// paramFits reports whether a method parameter of type mt can take the
+// values of p, whose Go type paramType says is pt: the same type; a string
+// type for a reference (the implementation's own names); an interface type
+// that every value of p implements, when p's type is an interface.
+func paramFits(p model.Param, pt, mt reflect.Type) bool {
+	switch {
+	case mt == pt:
+		return true
+	case pt == refType:
+		return mt.Kind() == reflect.String
+	case pt.Kind() == reflect.Interface && mt.Kind() == reflect.Interface:
+		for _, v := range append(append([]any(nil), p.Values...), p.Invalid...) {
+			if v != nil && !reflect.TypeOf(v).AssignableTo(mt) {
+				return false
+			}
+		}
+		return true
+	}
+	return false
+}
+
+// errArgument is wrapped by the errors of arguments the adapter's method
+// cannot take: a fault of the binding or of the test, never a refusal.
+var errArgument = errors.New("adapters: an argument does not fit the adapter's method")
 
 // wantSignature renders the method an action needs.
 func wantSignature(a model.ActionInfo) string {
@@ -229,9 +259,9 @@ func (b *Binding) do(ctx context.Context, step model.Step, outType reflect.Type)
 		if !av.IsValid() {
 			av = reflect.Zero(ba.params[i])
 		}
-		if av.Type() != ba.params[i] {
+		if av.Type() != ba.params[i] && !(ba.params[i].Kind() == reflect.Interface && av.Type().AssignableTo(ba.params[i])) {
 			if !av.Type().ConvertibleTo(ba.params[i]) || av.Kind() != ba.params[i].Kind() {
-				return nil, fmt.Errorf("adapters: %s: argument %d is a %v, want %v", step.Action, i+1, av.Type(), ba.params[i])
+				return nil, fmt.Errorf("%w: %s: argument %d is a %v, want %v", errArgument, step.Action, i+1, av.Type(), ba.params[i])
 			}
 			av = av.Convert(ba.params[i])
 		}

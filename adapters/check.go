@@ -38,10 +38,10 @@ type CheckOptions struct {
 	Steps int
 	// NegativePercent is the share of steps, in percent, that try an action
 	// whose guard is false or an argument just outside its domain, when
-	// there is one (default 10).
+	// there is one (default 10; -1: none).
 	NegativePercent int
 	// ResetPercent is the share of steps, in percent, that reset the
-	// implementation in the middle of a walk (default 2).
+	// implementation in the middle of a walk (default 2; -1: none).
 	ResetPercent int
 	// UnobservedPercent is the share of steps, in percent, after which the
 	// implementation is not observed (Step.NoView), so that a view or
@@ -195,9 +195,10 @@ func (c *checker[S]) walk(k int) []Step {
 		}
 		switch {
 		case len(steps) > 0 && roll < c.opts.ResetPercent:
+			steps[len(steps)-1].NoView = false // what a reset forgets is looked at first
 			steps = append(steps, Step{Action: ResetAction})
 			s = m.Codec.Clone(&m.Init[init])
-		case len(off) > 0 && (len(on) == 0 || roll >= 100-c.opts.NegativePercent):
+		case len(off) > 0 && c.opts.NegativePercent >= 0 && (len(on) == 0 || roll >= 100-c.opts.NegativePercent):
 			steps = append(steps, off[rng.IntN(len(off))])
 		case len(on) > 0:
 			i := rng.IntN(len(on))
@@ -332,6 +333,7 @@ func (c *checker[S]) fail(what string, steps []Step, f *Failure) {
 	b.WriteString(":\n")
 	f.Rerun = ""
 	f.total = len(steps) // the walk as reported ends with the failing step
+	c.explain(steps, f)
 	b.WriteString(f.Error())
 	fmt.Fprintf(&b, "\nrerun: %s%s -mbt.seed=%d", envPrefix(c.env), rerun(c.t.Name(), c.opts.Options.Package), c.opts.Seed)
 	if path, err := c.save(steps); err != nil {
@@ -340,6 +342,26 @@ func (c *checker[S]) fail(what string, steps []Step, f *Failure) {
 		fmt.Fprintf(&b, "\nthe walk is saved in %s; the next run replays it first", path)
 	}
 	c.t.Fatal(b.String())
+}
+
+// explain runs a failing walk again with the implementation observed
+// after every step, on a fresh adapter, when steps before the failure went
+// unobserved, and notes what that shows (see Runner.explainUnobserved).
+func (c *checker[S]) explain(steps []Step, f *Failure) {
+	hidden := false
+	for _, st := range steps[:max(f.Index-1, 0)] {
+		hidden = hidden || st.NoView
+	}
+	if !hidden || f.Err != nil {
+		return
+	}
+	tb := &walkTB{TB: c.t}
+	defer tb.cleanup()
+	r, err := NewRunner(c.m, c.newImpl(tb), c.opts.Options)
+	if err != nil {
+		return
+	}
+	r.explainUnobserved(c.t.Context(), f, steps)
 }
 
 // plural returns one when n is 1, else many.
@@ -361,6 +383,7 @@ type savedStep struct {
 	Action  string            `json:"action"`
 	Args    []json.RawMessage `json:"args,omitempty"`
 	Refused bool              `json:"refused,omitempty"`
+	NoView  bool              `json:"noview,omitempty"`
 }
 
 // failDir is where the failing walks of the test are saved.
@@ -377,7 +400,7 @@ func (c *checker[S]) save(steps []Step) (string, error) {
 	}
 	w := savedWalk{Model: c.m.Name, Seed: c.opts.Seed}
 	for _, st := range steps {
-		ss := savedStep{Action: st.Action, Refused: st.Refused}
+		ss := savedStep{Action: st.Action, Refused: st.Refused, NoView: st.NoView}
 		for _, a := range st.Args {
 			raw, err := json.Marshal(a)
 			if err != nil {
@@ -438,7 +461,7 @@ func (c *checker[S]) load(path string) ([]Step, error) {
 	}
 	var steps []Step
 	for i, ss := range w.Steps {
-		st := Step{Action: ss.Action, Refused: ss.Refused}
+		st := Step{Action: ss.Action, Refused: ss.Refused, NoView: ss.NoView}
 		if ss.Action == ResetAction && len(ss.Args) == 0 {
 			steps = append(steps, st)
 			continue

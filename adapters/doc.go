@@ -67,8 +67,9 @@
 // to a program on its standard input and output.
 //
 // An adapter with an Invariants(ctx) error method has it called after Reset
-// and after every step: the place for properties read from the real system,
-// such as "no resource manager committed while another aborted". An adapter
+// and after every step that is observed (see NoView above): the place for
+// properties read from the real system, such as "no resource manager
+// committed while another aborted". An adapter
 // error that wraps [ErrBroken] (a lost connection, a crashed subprocess) is
 // reported as a failure even on a negative step, where another error would
 // be the refusal the model expects. Package adapters/fault has the building

@@ -95,6 +95,16 @@ func (r *Runner[S]) step(ctx context.Context, x *run[S], st Step, n int) *Failur
 	if err != nil {
 		return &Failure{Err: err}
 	}
+	if outside {
+		for i, arg := range st.Args {
+			if ref, ok := arg.(model.Ref); ok && !inDomain(a.Params[i], arg) {
+				if _, made := x.refs.toImpl[ref]; made {
+					return &Failure{Err: fmt.Errorf("argument %s = %s is outside the domain of %s, but a step of this test made it: "+
+						"the domain (dsl.Refs) must hold every reference the model can make", a.Params[i].Name, ref, a.Params[i].Name)}
+				}
+			}
+		}
+	}
 	enabled := !outside && a.Enabled(&x.state, c)
 	switch {
 	case enabled && st.Refused:
@@ -116,7 +126,7 @@ func (r *Runner[S]) step(ctx context.Context, x *run[S], st Step, n int) *Failur
 	cancel()
 	var mism []string
 	switch {
-	case errors.Is(gotErr, ErrBroken):
+	case errors.Is(gotErr, ErrBroken), errors.Is(gotErr, errArgument):
 		// The implementation is gone or unreadable: its view and
 		// invariants cannot be asked for either.
 		return &Failure{Err: gotErr}
@@ -305,7 +315,7 @@ func isInvalid(p model.Param, arg any) bool {
 
 // equalArg compares a domain value with a step argument.
 func equalArg(v, arg any) bool {
-	if t := reflect.TypeOf(v); t != nil && t == reflect.TypeOf(arg) && t.Comparable() {
+	if t := reflect.TypeOf(v); t != nil && t == reflect.TypeOf(arg) && reflect.ValueOf(v).Comparable() && reflect.ValueOf(arg).Comparable() {
 		return v == arg
 	}
 	return reflect.DeepEqual(v, arg)

@@ -181,7 +181,7 @@ func TestRunner_Features(t *testing.T) {
 		name:   "same name twice",
 		impl:   &hotel{held: map[string]string{}, since: map[string]int{}, sameName: true},
 		steps:  []adapters.Step{{Action: "Book", Args: []any{"ann"}}, {Action: "Book", Args: []any{"bob"}}},
-		want:   []string{"step 2 of 2: Book(\"bob\")", `the implementation named r2 "7f3c0000-1d2e-4a5b-8c9d-0e1f2a3b4c5d", the name it gave r1 before`},
+		want:   []string{"step 2 of 2: Book(\"bob\")", `the implementation named r2 "7f3c0000-1d2e-4a5b-8c9d-0e1f2a3b4c5d", the name it also gave r1`},
 		reason: "two bookings under one name is a bug the runner names",
 	}, {
 		name:   "unknown name accepted",

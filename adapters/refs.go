@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"fmt"
 	"reflect"
+	"sort"
 	"sync"
 
 	"github.com/mbtgo/mbt/model"
@@ -102,19 +103,18 @@ func typeHasRefs(t reflect.Type, seen map[reflect.Type]bool) bool {
 	return false
 }
 
-// args returns the step's arguments with every model reference replaced by
-// the implementation's name for it.
+// args returns the step's arguments with every model reference in them,
+// at any depth, replaced by the implementation's name for it.
 func (t *refs) args(args []any) []any {
 	var out []any
 	for i, a := range args {
-		r, ok := a.(model.Ref)
-		if !ok {
+		if a == nil || !hasRefs(reflect.TypeOf(a)) {
 			continue
 		}
 		if out == nil {
 			out = append([]any(nil), args...)
 		}
-		out[i] = t.impl(r)
+		out[i] = t.translate(reflect.ValueOf(a), func(r model.Ref) model.Ref { return t.impl(r) }).Interface()
 	}
 	if out == nil {
 		return args
@@ -163,7 +163,7 @@ func (t *refs) bindValue(w, g reflect.Value, probs *[]string) {
 		case name == "":
 			*probs = append(*probs, fmt.Sprintf("the implementation named %s with an empty name", r))
 		case taken:
-			*probs = append(*probs, fmt.Sprintf("the implementation named %s %q, the name it gave %s before", r, name, other))
+			*probs = append(*probs, fmt.Sprintf("the implementation named %s %q, the name it also gave %s", r, name, other))
 		default:
 			t.toImpl[r], t.toModel[name] = name, r
 		}
@@ -182,30 +182,72 @@ func (t *refs) bindValue(w, g reflect.Value, probs *[]string) {
 			t.bindValue(w.Index(i), g.Index(i), probs)
 		}
 	case reflect.Map:
-		// Keys that are references pair up only when one of each side
-		// is new: the model's unnamed reference and the implementation's
-		// unknown name.
+		// Keys the model and the implementation share pair up; of the
+		// others, a new reference of the model pairs with a new name of
+		// the implementation whose value equals its own. Keys go in a
+		// fixed order, so the names learned do not depend on Go's map
+		// order.
 		var newW, newG []reflect.Value
-		iter := w.MapRange()
-		for iter.Next() {
-			k := iter.Key()
+		for _, k := range sortedKeys(w) {
 			if gv := g.MapIndex(t.implKey(k)); gv.IsValid() {
-				t.bindValue(iter.Value(), gv, probs)
+				t.bindValue(w.MapIndex(k), gv, probs)
 			} else {
 				newW = append(newW, k)
 			}
 		}
-		iter = g.MapRange()
-		for iter.Next() {
-			if !w.MapIndex(t.modelKey(iter.Key())).IsValid() {
-				newG = append(newG, iter.Key())
+		for _, k := range sortedKeys(g) {
+			if !w.MapIndex(t.modelKey(k)).IsValid() {
+				newG = append(newG, k)
 			}
 		}
-		if len(newW) == 1 && len(newG) == 1 {
-			t.bindValue(newW[0], newG[0], probs)
-			t.bindValue(w.MapIndex(newW[0]), g.MapIndex(newG[0]), probs)
+		used := make([]bool, len(newG))
+		for _, wk := range newW {
+			want := w.MapIndex(wk)
+			for j, gk := range newG {
+				if used[j] || !equalTranslated(t, want, g.MapIndex(gk)) {
+					continue
+				}
+				used[j] = true
+				t.bindValue(wk, gk, probs)
+				t.bindValue(want, g.MapIndex(gk), probs)
+				break
+			}
 		}
 	}
+}
+
+// equalTranslated reports whether the model's value w equals the
+// implementation's value g, with g's names translated as far as they are
+// known. Two new things with equal values are interchangeable, so pairing
+// them either way is sound.
+func equalTranslated(t *refs, w, g reflect.Value) bool {
+	if !w.IsValid() || !g.IsValid() || !w.CanInterface() || !g.CanInterface() {
+		return false
+	}
+	return reflect.DeepEqual(w.Interface(), t.toModelValue(g.Interface()))
+}
+
+// sortedKeys returns the keys of map m in the order of their printed form.
+func sortedKeys(m reflect.Value) []reflect.Value {
+	keys := m.MapKeys()
+	text := make([]string, len(keys))
+	for i, k := range keys {
+		text[i] = fmt.Sprintf("%#v", k)
+	}
+	sort.Sort(byText{keys, text})
+	return keys
+}
+
+type byText struct {
+	keys []reflect.Value
+	text []string
+}
+
+func (b byText) Len() int           { return len(b.keys) }
+func (b byText) Less(i, j int) bool { return b.text[i] < b.text[j] }
+func (b byText) Swap(i, j int) {
+	b.keys[i], b.keys[j] = b.keys[j], b.keys[i]
+	b.text[i], b.text[j] = b.text[j], b.text[i]
 }
 
 // implKey translates a map key of the model's into the implementation's
@@ -228,24 +270,31 @@ func (t *refs) modelKey(k reflect.Value) reflect.Value {
 	return k
 }
 
-// toModel returns v with every implementation name that the test has
-// bound replaced by the model's reference; unknown names stay, so that a
-// comparison shows them. v is not modified.
+// toModelValue returns v with every implementation name that the test
+// has bound replaced by the model's reference; unknown names stay, so that
+// a comparison shows them. v is not modified.
 func (t *refs) toModelValue(v any) any {
 	if v == nil || len(t.toModel) == 0 || !hasRefs(reflect.TypeOf(v)) {
 		return v
 	}
-	return t.translate(reflect.ValueOf(v)).Interface()
+	return t.translate(reflect.ValueOf(v), func(r model.Ref) model.Ref {
+		if m, ok := t.toModel[string(r)]; ok {
+			return m
+		}
+		return r
+	}).Interface()
 }
 
-func (t *refs) translate(v reflect.Value) reflect.Value {
+// translate returns a copy of v with every model.Ref in it replaced by
+// f's answer for it.
+func (t *refs) translate(v reflect.Value, f func(model.Ref) model.Ref) reflect.Value {
 	if !hasRefs(v.Type()) {
 		return v
 	}
 	switch v.Kind() {
 	case reflect.String:
-		if r, ok := t.toModel[v.String()]; ok && v.Type() == refType {
-			return reflect.ValueOf(r)
+		if v.Type() == refType {
+			return reflect.ValueOf(f(model.Ref(v.String())))
 		}
 		return v
 	case reflect.Interface:
@@ -253,14 +302,14 @@ func (t *refs) translate(v reflect.Value) reflect.Value {
 			return v
 		}
 		out := reflect.New(v.Type()).Elem()
-		out.Set(t.translate(v.Elem()))
+		out.Set(t.translate(v.Elem(), f))
 		return out
 	case reflect.Pointer:
 		if v.IsNil() {
 			return v
 		}
 		out := reflect.New(v.Type().Elem())
-		out.Elem().Set(t.translate(v.Elem()))
+		out.Elem().Set(t.translate(v.Elem(), f))
 		return out
 	case reflect.Slice:
 		if v.IsNil() {
@@ -268,13 +317,13 @@ func (t *refs) translate(v reflect.Value) reflect.Value {
 		}
 		out := reflect.MakeSlice(v.Type(), v.Len(), v.Len())
 		for i := range v.Len() {
-			out.Index(i).Set(t.translate(v.Index(i)))
+			out.Index(i).Set(t.translate(v.Index(i), f))
 		}
 		return out
 	case reflect.Array:
 		out := reflect.New(v.Type()).Elem()
 		for i := range v.Len() {
-			out.Index(i).Set(t.translate(v.Index(i)))
+			out.Index(i).Set(t.translate(v.Index(i), f))
 		}
 		return out
 	case reflect.Map:
@@ -284,15 +333,15 @@ func (t *refs) translate(v reflect.Value) reflect.Value {
 		out := reflect.MakeMapWithSize(v.Type(), v.Len())
 		iter := v.MapRange()
 		for iter.Next() {
-			out.SetMapIndex(t.translate(iter.Key()), t.translate(iter.Value()))
+			out.SetMapIndex(t.translate(iter.Key(), f), t.translate(iter.Value(), f))
 		}
 		return out
 	case reflect.Struct:
 		out := reflect.New(v.Type()).Elem()
 		out.Set(v) // unexported fields keep their values
 		for i := range v.NumField() {
-			if f := out.Field(i); f.CanSet() {
-				f.Set(t.translate(v.Field(i)))
+			if field := out.Field(i); field.CanSet() {
+				field.Set(t.translate(v.Field(i), f))
 			}
 		}
 		return out

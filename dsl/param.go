@@ -71,8 +71,7 @@ func (p Param[A]) info() model.Param {
 	for i, v := range p.values {
 		vs[i] = v
 	}
-	var zero A
-	mp := model.Param{Name: p.name, Type: fmt.Sprintf("%T", zero), Values: vs}
+	mp := model.Param{Name: p.name, Type: reflect.TypeFor[A]().String(), Values: vs}
 	if !p.noOutside {
 		out := p.outside
 		if out == nil {
@@ -133,6 +132,10 @@ func derive[A any](values []A) []A {
 		v := reflect.New(t).Elem()
 		if lo > 0 {
 			v.SetUint(lo - 1)
+			add(v)
+		}
+		if lo > 1 {
+			v.SetUint(0)
 			add(v)
 		}
 		if hi < math.MaxUint64 && !v.OverflowUint(hi+1) {

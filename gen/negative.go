@@ -254,18 +254,26 @@ func (sel *selector[S]) negativeTest(crit Criterion, a *anchor, steps []negStep)
 }
 
 // conditionsMissed lists the conditions that are never the only false one
-// in a reachable state.
-func (sel *selector[S]) conditionsMissed() []string {
+// in a reachable state, and counts the (argument tuple, condition) pairs
+// that never are: the items no test can cover.
+func (sel *selector[S]) conditionsMissed() ([]string, int) {
 	g := sel.g
 	found := map[[2]int]bool{}
+	pairs := map[[2]int]bool{} // (id, condition)
 	for s := range g.States {
 		for _, id := range g.Disabled[s] {
 			a, c := g.Action(int(id))
 			if only := g.Actions[a].Only(&g.States[s], c); only >= 0 {
 				found[[2]int{a, only}] = true
+				pairs[[2]int{int(id), only}] = true
 			}
 		}
 	}
+	unreachable := 0
+	for _, act := range g.Actions {
+		unreachable += act.Choices * len(act.Conditions)
+	}
+	unreachable -= len(pairs)
 	var out []string
 	for a, act := range g.Actions {
 		for i, cond := range act.Conditions {
@@ -274,7 +282,7 @@ func (sel *selector[S]) conditionsMissed() []string {
 			}
 		}
 	}
-	return out
+	return out, unreachable
 }
 
 // cover returns the items t covers, of the kinds asked for.

@@ -187,6 +187,9 @@ func (r Report) String() string {
 	if r.Items == 1 && singular[unit] != "" {
 		unit = singular[unit]
 	}
+	if r.Tests == 0 && r.Items > 0 && r.Covered == r.Items {
+		return fmt.Sprintf("%s: the tests of the other criteria cover all %d %s", r.Criterion, r.Items, unit)
+	}
 	s := fmt.Sprintf("%s: %d %s, %d %s cover %.0f%% of %d %s", r.Criterion, r.Tests, plural(r.Tests, "test", "tests"),
 		r.Steps, plural(r.Steps, "step", "steps"), pct, r.Items, unit)
 	if pct < 100 && r.Items > 0 && r.Covered < r.Items && r.Dropped > 0 {

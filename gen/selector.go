@@ -78,14 +78,38 @@ func Select[S any](ctx context.Context, m *model.Model[S], opts Options) (*Suite
 			missed[Boundaries] = sel.neverEnabled()
 		}
 		if sel.want[Conditions] {
-			missed[Conditions] = sel.conditionsMissed()
-			sel.unreachable = len(missed[Conditions])
+			missed[Conditions], sel.unreachable = sel.conditionsMissed()
 		}
 	}
 	chosen, dropped := sel.choose(cands)
+	// The graph's initial states are the distinct ones; a test names the
+	// initial state by its index in Model.Init.
+	inits := initIndex(m, g)
+	for i := range chosen {
+		if chosen[i].at != nil {
+			chosen[i].Init = inits[chosen[i].Init]
+		}
+	}
 	suite.Tests = order(nameTests(m.Name, chosen))
 	suite.Reports = sel.reports(suite.Tests, dropped, missed)
 	return suite, nil
+}
+
+// initIndex maps each initial state of the graph to the index in m.Init of
+// the first initial state equal to it: m.Init may repeat states, which the
+// graph keeps once.
+func initIndex[S any](m *model.Model[S], g *explorer.Graph[S]) []int {
+	out := make([]int, g.Inits)
+	for i := range out {
+		fp, _ := m.Codec.Fingerprint(nil, &g.States[i])
+		for j := range m.Init {
+			if f, _ := m.Codec.Fingerprint(nil, &m.Init[j]); f == fp {
+				out[i] = j
+				break
+			}
+		}
+	}
+	return out
 }
 
 // TraceSuite returns a suite of one test, of criterion [Trace], that
@@ -206,7 +230,8 @@ type selector[S any] struct {
 	// which the chosen tests cover.
 	universe map[item]int32
 	covered  []bool
-	// unreachable counts the conditions that are never the only false one.
+	// unreachable counts the (argument tuple, condition) pairs where the
+	// condition is never the only false one.
 	unreachable int
 	// minDepth is, for each negative item planned, the number of steps
 	// that reach the nearest state where it can be tried.
@@ -540,23 +565,28 @@ func (sel *selector[S]) random() []Test {
 	return tests
 }
 
-// neverEnabled lists the actions no state enables.
+// neverEnabled lists the actions no state enables, and those enabled only
+// where they leave the model's constraints.
 func (sel *selector[S]) neverEnabled() []string {
 	g := sel.g
-	fired := make([]bool, len(g.Actions))
+	taken := make([]bool, len(g.Actions))
+	pruned := make([]bool, len(g.Actions))
 	for s, es := range g.Edges {
 		for _, e := range es {
 			a, _ := g.Action(int(e.ID))
-			fired[a] = true
+			taken[a] = true
 		}
 		for _, id := range g.Pruned[s] {
 			a, _ := g.Action(int(id))
-			fired[a] = true
+			pruned[a] = true
 		}
 	}
 	var out []string
-	for i, f := range fired {
-		if !f {
+	for i := range taken {
+		switch {
+		case !taken[i] && pruned[i]:
+			out = append(out, fmt.Sprintf("action %s is enabled only where it leaves the model's constraints: no test takes it", g.Actions[i].Name))
+		case !taken[i]:
 			out = append(out, fmt.Sprintf("action %s is never enabled: no test can take it (its negative steps are tested)", g.Actions[i].Name))
 		}
 	}

@@ -7,6 +7,7 @@ import (
 	"go/parser"
 	"go/token"
 	"reflect"
+	"sort"
 	"strings"
 
 	"github.com/mbtgo/mbt/adapters"
@@ -136,7 +137,7 @@ func Source(s *Suite, f File) ([]byte, error) {
 			bp("},")
 			var notes []string
 			if i < len(t.Outputs) && t.Outputs[i] != nil {
-				notes = append(notes, "returns "+fmt.Sprintf("%#v", t.Outputs[i]))
+				notes = append(notes, "returns "+describe(t.Outputs[i]))
 			}
 			if st.Action == adapters.ResetAction && len(st.Args) == 0 {
 				notes = append(notes, "back to the initial state")
@@ -170,6 +171,120 @@ func Source(s *Suite, f File) ([]byte, error) {
 		return nil, fmt.Errorf("gen: generated code does not parse: %v", err)
 	}
 	return out, nil
+}
+
+// describe renders an expected output for a comment: as %#v prints it,
+// unless it holds pointers, whose addresses would change from run to run;
+// then with each pointer followed.
+func describe(v any) string {
+	rv := reflect.ValueOf(v)
+	if !holdsPointer(rv, 0) {
+		return fmt.Sprintf("%#v", v)
+	}
+	var b strings.Builder
+	describeValue(&b, rv, 0)
+	return b.String()
+}
+
+// holdsPointer reports whether v holds a pointer, a func or a channel,
+// looking 8 levels deep.
+func holdsPointer(v reflect.Value, depth int) bool {
+	if !v.IsValid() || depth > 8 {
+		return false
+	}
+	switch v.Kind() {
+	case reflect.Pointer, reflect.Func, reflect.Chan, reflect.UnsafePointer:
+		return !v.IsNil()
+	case reflect.Interface:
+		return holdsPointer(v.Elem(), depth+1)
+	case reflect.Slice, reflect.Array:
+		for i := range v.Len() {
+			if holdsPointer(v.Index(i), depth+1) {
+				return true
+			}
+		}
+	case reflect.Map:
+		iter := v.MapRange()
+		for iter.Next() {
+			if holdsPointer(iter.Key(), depth+1) || holdsPointer(iter.Value(), depth+1) {
+				return true
+			}
+		}
+	case reflect.Struct:
+		for i := range v.NumField() {
+			if holdsPointer(v.Field(i), depth+1) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// describeValue writes v as %#v would, but following pointers, with map
+// entries in the order of their keys' renderings, and a function or channel
+// by its type.
+func describeValue(b *strings.Builder, v reflect.Value, depth int) {
+	if !v.IsValid() {
+		b.WriteString("nil")
+		return
+	}
+	if depth > 8 {
+		b.WriteString("…")
+		return
+	}
+	switch v.Kind() {
+	case reflect.Pointer:
+		if v.IsNil() {
+			fmt.Fprintf(b, "(%v)(nil)", v.Type())
+			return
+		}
+		b.WriteByte('&')
+		describeValue(b, v.Elem(), depth+1)
+	case reflect.Interface:
+		describeValue(b, v.Elem(), depth+1)
+	case reflect.Func, reflect.Chan, reflect.UnsafePointer:
+		fmt.Fprintf(b, "%v", v.Type())
+	case reflect.Slice, reflect.Array:
+		fmt.Fprintf(b, "%v{", v.Type())
+		for i := range v.Len() {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			describeValue(b, v.Index(i), depth+1)
+		}
+		b.WriteByte('}')
+	case reflect.Map:
+		type entry struct{ k, v string }
+		var es []entry
+		iter := v.MapRange()
+		for iter.Next() {
+			var kb, vb strings.Builder
+			describeValue(&kb, iter.Key(), depth+1)
+			describeValue(&vb, iter.Value(), depth+1)
+			es = append(es, entry{kb.String(), vb.String()})
+		}
+		sort.Slice(es, func(i, j int) bool { return es[i].k < es[j].k })
+		fmt.Fprintf(b, "%v{", v.Type())
+		for i, e := range es {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			b.WriteString(e.k + ":" + e.v)
+		}
+		b.WriteByte('}')
+	case reflect.Struct:
+		fmt.Fprintf(b, "%v{", v.Type())
+		for i := range v.NumField() {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			b.WriteString(v.Type().Field(i).Name + ":")
+			describeValue(b, v.Field(i), depth+1)
+		}
+		b.WriteByte('}')
+	default:
+		fmt.Fprintf(b, "%#v", v)
+	}
 }
 
 // comment makes s safe inside a line comment.

@@ -261,14 +261,20 @@ func (m *Model[S]) Signature() uint64 {
 	}
 	slices.Sort(keys)
 	for _, k := range keys {
-		b = fmt.Appendf(b, "const %q = %#v\n", k, m.Consts[k])
+		b = fmt.Appendf(b, "const %q = ", k)
+		b = appendCanon(b, m.Consts[k])
+		b = append(b, '\n')
 	}
 	for _, a := range m.Actions {
 		b = fmt.Appendf(b, "action %q output=%v\n", a.Name, a.Output != nil)
 		for _, p := range a.Params {
-			b = fmt.Appendf(b, "  param %q %s %#v\n", p.Name, p.Type, p.Values)
+			b = fmt.Appendf(b, "  param %q %s ", p.Name, p.Type)
+			b = appendCanon(b, p.Values)
+			b = append(b, '\n')
 			if len(p.Invalid) > 0 {
-				b = fmt.Appendf(b, "  invalid %#v\n", p.Invalid)
+				b = append(b, "  invalid "...)
+				b = appendCanon(b, p.Invalid)
+				b = append(b, '\n')
 			}
 		}
 		for _, c := range a.Conditions {

@@ -26,7 +26,7 @@ func mbtRunBank(t *testing.T, init int, steps []adapters.Step) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r, err := adapters.NewRunner(m, bank.NewHTTPAdapter(t), adapters.Options{Init: init, Package: "./examples/bank", Signature: 0x67db5ea7bd30237})
+	r, err := adapters.NewRunner(m, bank.NewHTTPAdapter(t), adapters.Options{Init: init, Package: "./examples/bank", Signature: 0x8211e04af198c968})
 	if err != nil {
 		t.Fatal(err)
 	}

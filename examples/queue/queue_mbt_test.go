@@ -26,7 +26,7 @@ func mbtRunQueue(t *testing.T, init int, steps []adapters.Step) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r, err := adapters.NewRunner(m, queue.NewAdapter(t), adapters.Options{Init: init, Package: "./examples/queue", Signature: 0x4aa7012359c6e24})
+	r, err := adapters.NewRunner(m, queue.NewAdapter(t), adapters.Options{Init: init, Package: "./examples/queue", Signature: 0xf963014301c5a2b9})
 	if err != nil {
 		t.Fatal(err)
 	}

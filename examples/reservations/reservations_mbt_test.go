@@ -27,7 +27,7 @@ func mbtRunReservations(t *testing.T, init int, steps []adapters.Step) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r, err := adapters.NewRunner(m, reservations.NewAdapter(t), adapters.Options{Init: init, Package: "./examples/reservations", Signature: 0xd445d00b8c8c301})
+	r, err := adapters.NewRunner(m, reservations.NewAdapter(t), adapters.Options{Init: init, Package: "./examples/reservations", Signature: 0x59ac0983a13f2fab})
 	if err != nil {
 		t.Fatal(err)
 	}

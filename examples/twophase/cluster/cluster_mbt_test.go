@@ -28,7 +28,7 @@ func mbtRunCluster(t *testing.T, init int, steps []adapters.Step) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r, err := adapters.NewRunner(m, cluster.NewAdapter(t), adapters.Options{Init: init, Package: "./examples/twophase/cluster", Signature: 0xc85426083f1aefb8})
+	r, err := adapters.NewRunner(m, cluster.NewAdapter(t), adapters.Options{Init: init, Package: "./examples/twophase/cluster", Signature: 0x4f6a1e831fc2d608})
 	if err != nil {
 		t.Fatal(err)
 	}

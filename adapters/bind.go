@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/hashicorp/go-multierror"
+	"github.com/mbtgo/mbt/internal/contract"
 	"github.com/mbtgo/mbt/internal/suggest"
 	"github.com/mbtgo/mbt/model"
 )
@@ -92,8 +93,8 @@ func Bind(m model.Machine, impl any) (*Binding, error) {
 		b.invariants = inv.Invariants
 	}
 	for _, a := range m.Actions() {
-		if a.Name == "Reset" || a.Name == "View" || a.Name == "Invariants" {
-			errs = append(errs, fmt.Sprintf("action %s: the name is taken by the adapter's own %s method; rename the action in the model", a.Name, a.Name))
+		if contract.Reserved(a.Name) {
+			errs = append(errs, contract.ReservedError(a.Name).Error())
 			continue
 		}
 		want := wantSignature(a)

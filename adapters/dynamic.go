@@ -3,8 +3,10 @@ package adapters
 import (
 	"context"
 	"errors"
+	"fmt"
 	"reflect"
 
+	"github.com/mbtgo/mbt/internal/contract"
 	"github.com/mbtgo/mbt/model"
 )
 
@@ -57,6 +59,10 @@ func bindDynamic(m model.Machine, d Dynamic) (*Binding, error) {
 		b.viewType = reflect.TypeOf(m.View(inits[0]))
 	}
 	for _, a := range m.Actions() {
+		if contract.Reserved(a.Name) {
+			// The runner would read a step of it as a Reset step.
+			return nil, fmt.Errorf("adapters: bind model %s: %w", m.Name(), contract.ReservedError(a.Name))
+		}
 		ba := &boundAction{name: a.Name, hasOut: a.HasOutput}
 		for _, p := range a.Params {
 			ba.params = append(ba.params, paramType(p))

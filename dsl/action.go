@@ -234,17 +234,11 @@ func Action3[S, A, B, C any](m *Model[S], name string, pa Param[A], pb Param[B],
 	return &Def3[S, A, B, C]{a: a, m: m, pa: pa, pb: pb, pc: pc}
 }
 
-// reserved are the names an adapter's own methods use: no action may have
-// them, or its method would clash with them.
-var reserved = map[string]bool{"Reset": true, "View": true, "Invariants": true}
-
 func (m *Model[S]) newAction(pos model.Pos, name string, nilEffect bool) *model.Action[S] {
 	a := &model.Action[S]{Name: name, Pos: pos}
 	switch {
 	case name == "":
 		m.fail(pos, "action name is empty")
-	case reserved[name]:
-		m.fail(pos, "action %q: the name is reserved for the adapter's own %s method; choose another name", name, name)
 	default:
 		if prev, ok := m.names[name]; ok {
 			m.fail(pos, "action %q: name already used at %s", name, rel(prev))

@@ -67,11 +67,11 @@ func unnamedModel() error {
 	return err
 }
 
-// bounds misuses constraints, conditions and reserved names.
+// bounds misuses constraints and conditions.
 func bounds() error {
 	m := dsl.New[counter]("Bounds").Init(counter{N: 5})
-	m.Action("Reset", nil, inc) // reserved for the adapter's Reset
-	m.Action("View", nil, inc)  // reserved for the adapter's View
+	m.Action("Reset", nil, inc) // a model may have it; gen and adapters refuse it
+	m.Action("View", nil, inc)
 	m.Action("Inc", nil, inc).
 		Requires("", func(counter) bool { return true }).      // a condition needs a name
 		Requires("small", nil).                                // and a predicate

@@ -7,6 +7,7 @@ import (
 	"reflect"
 	"strings"
 
+	"github.com/mbtgo/mbt/internal/contract"
 	"github.com/mbtgo/mbt/model"
 )
 
@@ -33,6 +34,11 @@ type ScaffoldFile struct {
 // each returning adapters.ErrNotImplemented until the user fills it in.
 // The file is the user's to edit: it has no "DO NOT EDIT" header.
 func Scaffold(m model.Machine, f ScaffoldFile) ([]byte, error) {
+	for _, a := range m.Actions() {
+		if contract.Reserved(a.Name) {
+			return nil, fmt.Errorf("gen: %w", contract.ReservedError(a.Name))
+		}
+	}
 	im := newImports()
 	im.self = f.PackagePath
 	var b bytes.Buffer

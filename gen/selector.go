@@ -10,6 +10,7 @@ import (
 
 	"github.com/mbtgo/mbt/adapters"
 	"github.com/mbtgo/mbt/explorer"
+	"github.com/mbtgo/mbt/internal/contract"
 	"github.com/mbtgo/mbt/model"
 )
 
@@ -23,6 +24,11 @@ import (
 // first, so that the first failure a run reports is the shortest one of
 // the suite.
 func Select[S any](ctx context.Context, m *model.Model[S], opts Options) (*Suite, error) {
+	for _, a := range m.Actions {
+		if contract.Reserved(a.Name) {
+			return nil, fmt.Errorf("gen: %w", contract.ReservedError(a.Name))
+		}
+	}
 	if len(opts.Criteria) == 0 {
 		opts.Criteria = DefaultCriteria
 	}

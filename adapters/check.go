@@ -150,7 +150,7 @@ func (c *checker[S]) fill() {
 // a test whose seed is opts.Seed (which must not be 0): the steps it
 // drives, from the model alone. It is for comparing random walks with
 // other test suites.
-func Walk[S any](m *model.Model[S], opts CheckOptions, k int) []Step {
+func Walk[S any](m *model.Model[S], opts CheckOptions, k int) []model.Step {
 	c := &checker[S]{m: m, opts: opts}
 	if c.opts.Seed == 0 {
 		c.opts.Seed = 1
@@ -162,19 +162,19 @@ func Walk[S any](m *model.Model[S], opts CheckOptions, k int) []Step {
 // walk draws walk number k from the model alone: each step is one the
 // model allows from the state reached, within its constraints, or a
 // negative step; the implementation plays no part in the choice.
-func (c *checker[S]) walk(k int) []Step {
+func (c *checker[S]) walk(k int) []model.Step {
 	m := c.m
 	rng := rand.New(rand.NewPCG(uint64(c.opts.Seed), uint64(k)))
 	init := c.opts.Options.Init
 	s := m.Codec.Clone(&m.Init[init])
 	n := 1 + rng.IntN(c.opts.Steps)
-	var steps []Step
+	var steps []model.Step
 	for len(steps) < n {
-		var on, off []Step
+		var on, off []model.Step
 		var next []S
 		for _, a := range m.Actions {
 			for ch := range a.Choices {
-				st := Step{Action: a.Name, Args: a.Args(ch)}
+				st := model.Step{Action: a.Name, Args: a.Args(ch)}
 				if !a.Enabled(&s, ch) {
 					st.Refused = true
 					off = append(off, st)
@@ -196,7 +196,7 @@ func (c *checker[S]) walk(k int) []Step {
 		switch {
 		case len(steps) > 0 && roll < c.opts.ResetPercent:
 			steps[len(steps)-1].NoView = false // what a reset forgets is looked at first
-			steps = append(steps, Step{Action: ResetAction})
+			steps = append(steps, model.Step{Action: ResetAction})
 			s = m.Codec.Clone(&m.Init[init])
 		case len(off) > 0 && c.opts.NegativePercent >= 0 && (len(on) == 0 || roll >= 100-c.opts.NegativePercent):
 			steps = append(steps, off[rng.IntN(len(off))])
@@ -212,7 +212,7 @@ func (c *checker[S]) walk(k int) []Step {
 }
 
 // observeLast makes the last step of a walk observed.
-func observeLast(steps []Step) []Step {
+func observeLast(steps []model.Step) []model.Step {
 	if len(steps) > 0 {
 		steps[len(steps)-1].NoView = false
 	}
@@ -222,13 +222,13 @@ func observeLast(steps []Step) []Step {
 // outsideSteps returns one negative step for each value just outside the
 // domain of each of a's parameters, the other arguments being the first
 // values of their domains.
-func outsideSteps[S any](a *model.Action[S]) []Step {
-	var out []Step
+func outsideSteps[S any](a *model.Action[S]) []model.Step {
+	var out []model.Step
 	for i, p := range a.Params {
 		for _, v := range p.Invalid {
 			args := a.Args(0)
 			args[i] = v
-			out = append(out, Step{Action: a.Name, Args: args, Refused: true})
+			out = append(out, model.Step{Action: a.Name, Args: args, Refused: true})
 		}
 	}
 	return out
@@ -236,7 +236,7 @@ func outsideSteps[S any](a *model.Action[S]) []Step {
 
 // exec runs steps on a fresh adapter and returns the first failure, or an
 // error when the adapter could not be bound.
-func (c *checker[S]) exec(steps []Step) (*Failure, error) {
+func (c *checker[S]) exec(steps []model.Step) (*Failure, error) {
 	c.runs++
 	tb := &walkTB{TB: c.t}
 	defer tb.cleanup()
@@ -254,7 +254,7 @@ func (c *checker[S]) exec(steps []Step) (*Failure, error) {
 // valid reports whether steps is a walk of the model: every positive step
 // enabled and within the constraints, every negative step refused by the
 // model.
-func (c *checker[S]) valid(steps []Step) bool {
+func (c *checker[S]) valid(steps []model.Step) bool {
 	m := c.m
 	s := m.Codec.Clone(&m.Init[c.opts.Options.Init])
 	r := &Runner[S]{m: m}
@@ -289,9 +289,9 @@ func (c *checker[S]) valid(steps []Step) bool {
 // shrink deletes stretches of steps from a failing walk while it still
 // fails, and returns the shortest failing walk found with its failure: no
 // stretch of it can be deleted (within the budget of runs).
-func (c *checker[S]) shrink(steps []Step, f *Failure) ([]Step, *Failure) {
+func (c *checker[S]) shrink(steps []model.Step, f *Failure) ([]model.Step, *Failure) {
 	cur, curF := slices.Clone(steps), f
-	try := func(cand []Step) bool {
+	try := func(cand []model.Step) bool {
 		if c.runs >= c.opts.MaxShrinks || !c.valid(cand) {
 			return false
 		}
@@ -321,7 +321,7 @@ func (c *checker[S]) shrink(steps []Step, f *Failure) ([]Step, *Failure) {
 }
 
 // fail shrinks a failing walk, saves it, and fails the test once.
-func (c *checker[S]) fail(what string, steps []Step, f *Failure) {
+func (c *checker[S]) fail(what string, steps []model.Step, f *Failure) {
 	c.t.Helper()
 	n := len(steps)
 	steps, f = c.shrink(steps, f)
@@ -347,7 +347,7 @@ func (c *checker[S]) fail(what string, steps []Step, f *Failure) {
 // explain runs a failing walk again with the implementation observed
 // after every step, on a fresh adapter, when steps before the failure went
 // unobserved, and notes what that shows (see Runner.explainUnobserved).
-func (c *checker[S]) explain(steps []Step, f *Failure) {
+func (c *checker[S]) explain(steps []model.Step, f *Failure) {
 	hidden := false
 	for _, st := range steps[:max(f.Index-1, 0)] {
 		hidden = hidden || st.NoView
@@ -394,7 +394,7 @@ func (c *checker[S]) failDir() string {
 
 // save writes steps under testdata/mbt/<Test>/ and returns the file's
 // path, or "" with -mbt.nofailfile.
-func (c *checker[S]) save(steps []Step) (string, error) {
+func (c *checker[S]) save(steps []model.Step) (string, error) {
 	if *flagNoFailFile {
 		return "", nil
 	}
@@ -450,7 +450,7 @@ func (c *checker[S]) replaySaved() bool {
 
 // load reads a saved walk, decoding each argument into the type of the
 // parameter it is for.
-func (c *checker[S]) load(path string) ([]Step, error) {
+func (c *checker[S]) load(path string) ([]model.Step, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return nil, err
@@ -459,9 +459,9 @@ func (c *checker[S]) load(path string) ([]Step, error) {
 	if err := json.Unmarshal(data, &w); err != nil {
 		return nil, err
 	}
-	var steps []Step
+	var steps []model.Step
 	for i, ss := range w.Steps {
-		st := Step{Action: ss.Action, Refused: ss.Refused, NoView: ss.NoView}
+		st := model.Step{Action: ss.Action, Refused: ss.Refused, NoView: ss.NoView}
 		if ss.Action == ResetAction && len(ss.Args) == 0 {
 			steps = append(steps, st)
 			continue

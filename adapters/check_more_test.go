@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/mbtgo/mbt/dsl"
+	"github.com/mbtgo/mbt/model"
 )
 
 // lease is the model of lazyLease: a lease of 0..2 ticks.
@@ -56,7 +57,7 @@ func TestSavedWalkKeepsNoView(t *testing.T) {
 	c := &checker[lease]{t: t, m: mod, newImpl: func(testing.TB) any { return &lazyLease{} }}
 	c.fill()
 	c.opts.Seed = 1
-	steps := []Step{
+	steps := []model.Step{
 		{Action: "Grant", NoView: true}, {Action: "Tick", NoView: true}, {Action: "Tick", NoView: true},
 		{Action: "Renew", Refused: true},
 	}

@@ -22,8 +22,8 @@
 //
 // # Steps and negative steps
 //
-// A [Step] is an action with arguments. A step whose guard is false in the
-// model is a negative step: the implementation must refuse it (return an
+// A step ([model.Step]) is an action with arguments. A step whose guard is
+// false in the model, marked Refused, is a negative step: the implementation must refuse it (return an
 // error) and its view must not change. Negative steps test the rejections
 // that most test suites forget: withdrawing more than the balance,
 // committing before every participant prepared.
@@ -84,7 +84,7 @@
 // Binding: [Bind], [Binding], [Resetter], [Dynamic], [ModelChecker],
 // [Invariants], [ErrBroken], [RerunEnver].
 //
-// Running: [NewRunner], [Runner], [Runner.Run], [Step], [ResetAction],
+// Running: [NewRunner], [Runner], [Runner.Run], [ResetAction],
 // [Options], [TB], [Failure].
 //
 // References: [RefNamer], [UnknownName].

@@ -59,19 +59,19 @@ func TestDynamic(t *testing.T) {
 	tests := []struct {
 		name   string
 		impl   *dynWallet
-		steps  []adapters.Step
+		steps  []model.Step
 		want   string // "" for a pass, else a substring of the failure
 		reason string
 	}{
 		{"agree", &dynWallet{}, walk, "", "a correct implementation reached by name passes like one with methods"},
 		{"overdraw", &dynWallet{w: wallet{overdraw: true}},
-			[]adapters.Step{{Action: "Withdraw", Args: []any{1}, Refused: true}},
+			[]model.Step{{Action: "Withdraw", Args: []any{1}, Refused: true}},
 			"accepted a step the model refuses", "negative steps are checked the same way"},
 		{"broken on a negative step", &dynWallet{broken: "Withdraw"},
-			[]adapters.Step{{Action: "Withdraw", Args: []any{1}, Refused: true}},
+			[]model.Step{{Action: "Withdraw", Args: []any{1}, Refused: true}},
 			"wire: connection reset", "an ErrBroken error is a failure, not the refusal the model expects"},
 		{"broken on a positive step", &dynWallet{broken: "Deposit"},
-			[]adapters.Step{{Action: "Deposit", Args: []any{1}}},
+			[]model.Step{{Action: "Deposit", Args: []any{1}}},
 			"step 1 of 1: Deposit(1): wire: connection reset", "the failure names the step that broke the connection"},
 	}
 	for _, tt := range tests {
@@ -102,7 +102,7 @@ func TestDynamicOutputTypes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	steps := []adapters.Step{
+	steps := []model.Step{
 		{Action: "Deposit", Args: []any{2}},
 		{Action: "Withdraw", Args: []any{1}},
 		{Action: "Withdraw", Args: []any{2}, Refused: true},
@@ -216,7 +216,7 @@ func TestRerunEnv(t *testing.T) {
 		t.Fatal(err)
 	}
 	rec := &recorder{TB: t}
-	r.Run(context.Background(), rec, []adapters.Step{{Action: "Withdraw", Args: []any{1}, Refused: true}})
+	r.Run(context.Background(), rec, []model.Step{{Action: "Withdraw", Args: []any{1}, Refused: true}})
 	want := `rerun: MBT_WALLET_BUGS=overdraw NOTE='two words' Q='it'\''s' go test -run '^TestWallet_Transitions$' ./wallet`
 	if !strings.Contains(rec.msg, want) {
 		t.Fatalf("the failure lacks the rerun command with the adapter's environment, quoted for a shell:\nwant %s\n got %s", want, rec.msg)

@@ -39,7 +39,7 @@ func ExampleRunner_Exec() {
 	if err != nil {
 		panic(err)
 	}
-	f := r.Exec(context.Background(), []adapters.Step{
+	f := r.Exec(context.Background(), []model.Step{
 		{Action: "Inc"}, {Action: "Inc"}, {Action: "Inc", Refused: true},
 	})
 	fmt.Println("failure:", f)
@@ -97,7 +97,7 @@ func ExampleRunner_Exec_references() {
 	if err != nil {
 		panic(err)
 	}
-	f := r.Exec(context.Background(), []adapters.Step{
+	f := r.Exec(context.Background(), []model.Step{
 		{Action: "Open"}, {Action: "Open"}, {Action: "Close", Args: []any{model.Ref("r2")}},
 		{Action: "Close", Args: []any{model.Ref("r3")}, Refused: true},
 	})

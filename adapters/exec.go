@@ -24,7 +24,7 @@ type run[S any] struct {
 
 // Exec is Run without a TB: it resets the implementation, drives the
 // steps, and returns the first failing step, or nil.
-func (r *Runner[S]) Exec(ctx context.Context, steps []Step) *Failure {
+func (r *Runner[S]) Exec(ctx context.Context, steps []model.Step) *Failure {
 	x := &run[S]{refs: newRefs(r.namer)}
 	if f := r.reset(ctx, x); f != nil {
 		f.total = len(steps)
@@ -90,7 +90,7 @@ func (r *Runner[S]) checkInvariants(ctx context.Context, when string) string {
 
 // step runs step number n on both sides and advances the model. It returns
 // nil when they agree.
-func (r *Runner[S]) step(ctx context.Context, x *run[S], st Step, n int) *Failure {
+func (r *Runner[S]) step(ctx context.Context, x *run[S], st model.Step, n int) *Failure {
 	a, c, outside, err := r.lookup(st)
 	if err != nil {
 		return &Failure{Err: err}
@@ -200,7 +200,7 @@ func span(from, to int) string {
 }
 
 // outsideArgs names the arguments of st that are outside their domains.
-func (r *Runner[S]) outsideArgs(a *model.Action[S], st Step) string {
+func (r *Runner[S]) outsideArgs(a *model.Action[S], st model.Step) string {
 	var parts []string
 	for i, p := range a.Params {
 		if !inDomain(p, st.Args[i]) {
@@ -261,7 +261,7 @@ func (r *Runner[S]) diff(want, got any) string {
 // lookup finds the model action and argument choice of a step. outside
 // reports a negative step whose arguments include values just outside their
 // domains (model.Param.Invalid); its choice is meaningless.
-func (r *Runner[S]) lookup(st Step) (a *model.Action[S], choice int, outside bool, err error) {
+func (r *Runner[S]) lookup(st model.Step) (a *model.Action[S], choice int, outside bool, err error) {
 	a = r.m.Action(st.Action)
 	if a == nil {
 		return nil, 0, false, fmt.Errorf("model %s has no action %q", r.m.Name, st.Action)

@@ -165,13 +165,13 @@ func TestRunner_Features(t *testing.T) {
 	tests := []struct {
 		name   string
 		impl   *hotel
-		steps  []adapters.Step
+		steps  []model.Step
 		want   []string // substrings of the failure; none: the steps pass
 		reason string
 	}{{
 		name: "refs",
 		impl: newHotel(),
-		steps: []adapters.Step{
+		steps: []model.Step{
 			{Action: "Book", Args: []any{"ann"}}, {Action: "Book", Args: []any{"bob"}},
 			{Action: "Guest", Args: []any{r2}}, {Action: "Cancel", Args: []any{r1}},
 			{Action: "Cancel", Args: []any{r1}, Refused: true}, {Action: "Cancel", Args: []any{r3}, Refused: true},
@@ -180,31 +180,31 @@ func TestRunner_Features(t *testing.T) {
 	}, {
 		name:   "same name twice",
 		impl:   &hotel{held: map[string]string{}, since: map[string]int{}, sameName: true},
-		steps:  []adapters.Step{{Action: "Book", Args: []any{"ann"}}, {Action: "Book", Args: []any{"bob"}}},
+		steps:  []model.Step{{Action: "Book", Args: []any{"ann"}}, {Action: "Book", Args: []any{"bob"}}},
 		want:   []string{"step 2 of 2: Book(\"bob\")", `the implementation named r2 "7f3c0000-1d2e-4a5b-8c9d-0e1f2a3b4c5d", the name it also gave r1`},
 		reason: "two bookings under one name is a bug the runner names",
 	}, {
 		name:   "unknown name accepted",
 		impl:   &hotel{held: map[string]string{}, since: map[string]int{}, cancelAny: true},
-		steps:  []adapters.Step{{Action: "Book", Args: []any{"ann"}}, {Action: "Cancel", Args: []any{r3}, Refused: true}},
+		steps:  []model.Step{{Action: "Book", Args: []any{"ann"}}, {Action: "Cancel", Args: []any{r3}, Refused: true}},
 		want:   []string{"step 2 of 2: Cancel(\"r3\") (must be refused)", "accepted a step the model refuses"},
 		reason: "r3 was never made: the service gets a name it never issued, and must refuse it",
 	}, {
 		name:   "guest outside the domain",
 		impl:   newHotel(),
-		steps:  []adapters.Step{{Action: "Book", Args: []any{"unknown"}, Refused: true}},
+		steps:  []model.Step{{Action: "Book", Args: []any{"unknown"}, Refused: true}},
 		want:   nil,
 		reason: "the hotel refuses a guest it does not know, as it must",
 	}, {
 		name:   "reset keeps bookings",
 		impl:   &hotel{held: map[string]string{}, since: map[string]int{}, keepReset: true},
-		steps:  []adapters.Step{{Action: "Book", Args: []any{"ann"}}, {Action: adapters.ResetAction}},
+		steps:  []model.Step{{Action: "Book", Args: []any{"ann"}}, {Action: adapters.ResetAction}},
 		want:   []string{"step 2 of 2: Reset (back to the initial state):", "view after Reset (-model +impl)"},
 		reason: "a Reset step in the middle of a test catches a Reset that forgets nothing",
 	}, {
 		name: "lazy expiry hidden by observing",
 		impl: &hotel{held: map[string]string{}, since: map[string]int{}, lazyExpiry: true},
-		steps: []adapters.Step{
+		steps: []model.Step{
 			{Action: "Book", Args: []any{"ann"}, NoView: true}, {Action: "Tick", NoView: true}, {Action: "Tick", NoView: true},
 			{Action: "Cancel", Args: []any{r1}, Refused: true},
 		},
@@ -214,7 +214,7 @@ func TestRunner_Features(t *testing.T) {
 	}, {
 		name: "lazy expiry observed",
 		impl: &hotel{held: map[string]string{}, since: map[string]int{}, lazyExpiry: true},
-		steps: []adapters.Step{
+		steps: []model.Step{
 			{Action: "Book", Args: []any{"ann"}}, {Action: "Tick"}, {Action: "Tick"},
 			{Action: "Cancel", Args: []any{r1}, Refused: true},
 		},
@@ -223,7 +223,7 @@ func TestRunner_Features(t *testing.T) {
 	}, {
 		name: "never expires, seen late",
 		impl: &hotel{held: map[string]string{}, since: map[string]int{}, noExpiry: true},
-		steps: []adapters.Step{
+		steps: []model.Step{
 			{Action: "Book", Args: []any{"ann"}, NoView: true}, {Action: "Tick", NoView: true}, {Action: "Tick", NoView: true},
 			{Action: "Book", Args: []any{"bob"}},
 		},
@@ -233,7 +233,7 @@ func TestRunner_Features(t *testing.T) {
 	}, {
 		name:   "view changes the service",
 		impl:   &hotel{held: map[string]string{}, since: map[string]int{}, countViews: true},
-		steps:  []adapters.Step{{Action: "Tick"}},
+		steps:  []model.Step{{Action: "Tick"}},
 		want:   []string{"after Reset:", "observing the implementation changed it: a second View right after the first differs"},
 		reason: "a view must not change what it shows",
 	}}
@@ -272,7 +272,7 @@ func TestRunner_RefsInViewDiff(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f := r.Exec(context.Background(), []adapters.Step{{Action: "Book", Args: []any{"ann"}}})
+	f := r.Exec(context.Background(), []model.Step{{Action: "Book", Args: []any{"ann"}}})
 	if f == nil {
 		t.Fatal("a ghost booking passed")
 	}

@@ -32,33 +32,14 @@ type TB interface {
 // the initial one again. No model action may have this name.
 const ResetAction = "Reset"
 
-// Step is one step a test drives: an action with its arguments, and whether
-// it is a negative step.
-type Step struct {
-	Action string
-	Args   []any
-	// Refused marks a negative step: the action's guard is false in the
-	// model, or an argument is one of the values just outside its domain
-	// (model.Param.Invalid), so the implementation must refuse it and
-	// change nothing.
-	Refused bool
-	// NoView leaves the implementation unobserved after this step: the
-	// runner compares its output but does not read its view or check its
-	// invariants until the next step without NoView. Reading a view can
-	// change a careless implementation (expire a lease, flush a cache);
-	// stretches of unobserved steps catch bugs that observing would hide.
-	NoView bool
-}
-
-func (s Step) String() string {
+// describeStep renders a step for messages: as model.Step does, and a
+// ResetAction step as a reset.
+func describeStep(s model.Step) string {
 	if s.Action == ResetAction && len(s.Args) == 0 {
 		return "Reset (back to the initial state)"
 	}
-	str := model.Step{Action: s.Action, Args: s.Args}.String()
-	if s.Refused {
-		str += " (must be refused)"
-	}
-	return str
+	s.Output = nil
+	return s.String()
 }
 
 // Options configure a Runner. The zero value uses a 10 s step timeout and
@@ -143,9 +124,9 @@ type Failure struct {
 	// Index is the 1-based number of the failing step; 0 for Reset.
 	Index int
 	// Step is the failing step.
-	Step Step
+	Step model.Step
 	// Before are the steps that ran before it.
-	Before []Step
+	Before []model.Step
 	// Mismatches describe every difference found at this step.
 	Mismatches []string
 	// Rerun is the command that reruns the test, if known.
@@ -166,7 +147,7 @@ func (f *Failure) Error() string {
 	if f.Index == 0 {
 		b.WriteString("after Reset:")
 	} else {
-		fmt.Fprintf(&b, "step %d of %d: %v:", f.Index, f.total, f.Step)
+		fmt.Fprintf(&b, "step %d of %d: %v:", f.Index, f.total, describeStep(f.Step))
 	}
 	if f.Err != nil {
 		b.WriteString(" " + f.Err.Error())
@@ -192,7 +173,7 @@ func (f *Failure) Error() string {
 // Run resets the implementation and drives steps through it and the model.
 // At the first step where they disagree it reports every mismatch of that
 // step with t.Fatalf and returns false.
-func (r *Runner[S]) Run(ctx context.Context, t TB, steps []Step) bool {
+func (r *Runner[S]) Run(ctx context.Context, t TB, steps []model.Step) bool {
 	t.Helper()
 	f := r.Exec(ctx, steps)
 	if f == nil {
@@ -215,7 +196,7 @@ func (r *Runner[S]) Run(ctx context.Context, t TB, steps []Step) bool {
 // unobserved: the same steps run again, observed after each, either fail
 // sooner, which points at the step that went wrong, or pass, which means
 // that observing the implementation changes what it does.
-func (r *Runner[S]) explainUnobserved(ctx context.Context, f *Failure, steps []Step) {
+func (r *Runner[S]) explainUnobserved(ctx context.Context, f *Failure, steps []model.Step) {
 	if f.Index == 0 || f.Err != nil {
 		return
 	}
@@ -226,7 +207,7 @@ func (r *Runner[S]) explainUnobserved(ctx context.Context, f *Failure, steps []S
 	if !hidden {
 		return
 	}
-	observed := make([]Step, f.Index)
+	observed := make([]model.Step, f.Index)
 	copy(observed, steps)
 	for i := range observed {
 		observed[i].NoView = false
@@ -241,7 +222,7 @@ func (r *Runner[S]) explainUnobserved(ctx context.Context, f *Failure, steps []S
 			ms = append(ms, strings.TrimRight(m, "\n"))
 		}
 		f.Notes = append(f.Notes, fmt.Sprintf("with the implementation observed after every step, the test fails sooner, at step %d: %v:\n\t%s",
-			g.Index, g.Step, strings.ReplaceAll(strings.Join(ms, "\n"), "\n", "\n\t")))
+			g.Index, describeStep(g.Step), strings.ReplaceAll(strings.Join(ms, "\n"), "\n", "\n\t")))
 	}
 }
 

@@ -114,7 +114,7 @@ func golden(t *testing.T, name, got string) {
 	}
 }
 
-var walk = []adapters.Step{
+var walk = []model.Step{
 	{Action: "Deposit", Args: []any{2}},
 	{Action: "Withdraw", Args: []any{1}},
 	{Action: "Withdraw", Args: []any{2}, Refused: true},
@@ -177,11 +177,11 @@ func TestRunner_StaleTest(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f := r.Exec(context.Background(), []adapters.Step{{Action: "Withdraw", Args: []any{1}}})
+	f := r.Exec(context.Background(), []model.Step{{Action: "Withdraw", Args: []any{1}}})
 	if f == nil || !errors.Is(f, adapters.ErrStale) {
 		t.Fatalf("a step the model refuses, run as positive, must be reported stale; got %v", f)
 	}
-	f = r.Exec(context.Background(), []adapters.Step{{Action: "Deposit", Args: []any{7}}})
+	f = r.Exec(context.Background(), []model.Step{{Action: "Deposit", Args: []any{7}}})
 	if f == nil || !strings.Contains(f.Error(), "not in the model's domain") {
 		t.Fatalf("an argument outside the domain must be reported; got %v", f)
 	}

@@ -43,7 +43,7 @@ func TestInterfaceParam(t *testing.T) {
 	if err != nil {
 		t.Fatalf("an adapter whose Put takes any, as the model's parameter does, does not bind:\n%v", err)
 	}
-	if f := r.Exec(context.Background(), []adapters.Step{{Action: "Put", Args: []any{1}}, {Action: "Put", Args: []any{"one"}}}); f != nil {
+	if f := r.Exec(context.Background(), []model.Step{{Action: "Put", Args: []any{1}}, {Action: "Put", Args: []any{"one"}}}); f != nil {
 		t.Errorf("a correct implementation fails: %v", f)
 	}
 }
@@ -103,7 +103,7 @@ func TestUncomparableArgPanics(t *testing.T) {
 			t.Errorf("Exec panicked on a step whose argument is in the domain: %v", v)
 		}
 	}()
-	if f := r.Exec(context.Background(), []adapters.Step{{Action: "Put", Args: []any{Pick{X: []int{2}}}}}); f != nil {
+	if f := r.Exec(context.Background(), []model.Step{{Action: "Put", Args: []any{Pick{X: []int{2}}}}}); f != nil {
 		t.Errorf("a correct implementation fails: %v", f)
 	}
 }
@@ -166,7 +166,7 @@ func TestMapOfTwoNewRefs(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if f := r.Exec(context.Background(), []adapters.Step{{Action: "BookPair"}, {Action: "Cancel", Args: []any{model.Ref("r2")}}}); f != nil {
+	if f := r.Exec(context.Background(), []model.Step{{Action: "BookPair"}, {Action: "Cancel", Args: []any{model.Ref("r2")}}}); f != nil {
 		t.Errorf("a correct implementation fails:\n%v", f)
 	}
 }
@@ -232,7 +232,7 @@ func TestRefInsideArg(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	steps := []adapters.Step{{Action: "Book"}, {Action: "Book"}, {Action: "Swap", Args: []any{Move{"r1", "r2"}}}}
+	steps := []model.Step{{Action: "Book"}, {Action: "Book"}, {Action: "Swap", Args: []any{Move{"r1", "r2"}}}}
 	if f := r.Exec(context.Background(), steps); f != nil {
 		t.Errorf("a correct implementation fails:\n%v", f)
 	}
@@ -266,7 +266,7 @@ func TestBindOrderDeterministic(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		f := r.Exec(context.Background(), []adapters.Step{{Action: "Open"}})
+		f := r.Exec(context.Background(), []model.Step{{Action: "Open"}})
 		if f == nil {
 			t.Fatal("two things under one name passed")
 		}
@@ -297,7 +297,7 @@ func TestRefsDomainTooSmall(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f := r.Exec(context.Background(), []adapters.Step{
+	f := r.Exec(context.Background(), []model.Step{
 		{Action: "Book", Args: []any{"ann"}}, {Action: "Book", Args: []any{"ann"}},
 		{Action: "Cancel", Args: []any{model.Ref("r2")}, Refused: true},
 	})

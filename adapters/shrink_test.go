@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/mbtgo/mbt/dsl"
+	"github.com/mbtgo/mbt/model"
 )
 
 // counter is the model of cell: a value in 0..3.
@@ -43,7 +44,7 @@ func TestShrink_Minimal(t *testing.T) {
 	c := &checker[counter]{t: t, m: mod, newImpl: func(testing.TB) any { return &cell{} }}
 	c.fill()
 	c.opts.Seed = 1
-	long := []Step{
+	long := []model.Step{
 		{Action: "Add", Args: []any{1}}, {Action: "Add", Args: []any{1}}, {Action: "Sub", Args: []any{2}},
 		{Action: "Sub", Args: []any{1}, Refused: true}, {Action: ResetAction}, {Action: "Add", Args: []any{2}, NoView: true},
 		{Action: "Sub", Args: []any{1}}, {Action: "Add", Args: []any{2}}, {Action: "Sub", Args: []any{2}},

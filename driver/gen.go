@@ -12,7 +12,6 @@ import (
 	"reflect"
 	"strings"
 
-	"github.com/mbtgo/mbt/adapters"
 	"github.com/mbtgo/mbt/gen"
 	"github.com/mbtgo/mbt/model"
 	"github.com/mbtgo/mbt/tlaimport"
@@ -169,16 +168,13 @@ func traceSuite[S any](m *model.Model[S], x *exploration) (*gen.Suite, int) {
 		fmt.Fprintf(w, "mbt: %s is not a behavior of %s; wrote nothing\n", displayPath(name), m.Name)
 		return nil, exitViolation
 	}
-	var steps []adapters.Step
-	var outputs []any
+	var steps []model.Step
 	for _, s := range inf.Steps {
-		if s.Stutter {
-			continue
+		if !s.Stutter {
+			steps = append(steps, s.Step)
 		}
-		steps = append(steps, adapters.Step{Action: s.Step.Action, Args: s.Step.Args})
-		outputs = append(outputs, s.Step.Output)
 	}
-	return gen.TraceSuite(m.Name, inf.Init, steps, outputs, traceSource(name, g.target.PkgDir)), exitOK
+	return gen.TraceSuite(m.Name, inf.Init, steps, traceSource(name, g.target.PkgDir)), exitOK
 }
 
 // traceSource names the trace file for the generated file: relative to the

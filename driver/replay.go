@@ -174,7 +174,7 @@ func replay[S any](ctx context.Context, m *model.Model[S], x *exploration) int {
 	if stop != 0 {
 		fmt.Fprintf(w, "  %s: initial state %d of %s\n", stateName(tr, 0), inf.Init+1, m.Name)
 	}
-	var steps []adapters.Step
+	var steps []model.Step
 	var stepTo []int // the trace state each driven step leads to
 	var checks []replayStep
 	n := 0
@@ -187,7 +187,7 @@ func replay[S any](ctx context.Context, m *model.Model[S], x *exploration) int {
 			}
 			n++
 			fmt.Fprintf(w, "  step %d: %s: leads back to %s, where the lasso loops\n", n, s.Step, stateName(tr, tr.Loop))
-			steps, stepTo = append(steps, adapters.Step{Action: s.Step.Action, Args: s.Step.Args}), append(stepTo, tr.Loop)
+			steps, stepTo = append(steps, model.Step{Action: s.Step.Action, Args: s.Step.Args}), append(stepTo, tr.Loop)
 			checks = append(checks, replayStep{n: n, step: s.Step, to: s.To, back: true})
 			continue
 		}
@@ -197,7 +197,7 @@ func replay[S any](ctx context.Context, m *model.Model[S], x *exploration) int {
 		}
 		n++
 		fmt.Fprintf(w, "  step %d: %s: matches %s%s\n", n, s.Step, stateName(tr, s.To), stepNote(s))
-		steps, stepTo = append(steps, adapters.Step{Action: s.Step.Action, Args: s.Step.Args}), append(stepTo, s.To)
+		steps, stepTo = append(steps, model.Step{Action: s.Step.Action, Args: s.Step.Args}), append(stepTo, s.To)
 		checks = append(checks, replayStep{n: n, step: s.Step, to: s.To})
 	}
 	// Check what the model matched, as mbt explore checks what it reaches:
@@ -329,7 +329,7 @@ func indent(s string) string {
 //
 // violation, if not "", names the model's violation that the trace ends
 // in, for the last line when the implementation follows every step.
-func drive[S any](ctx context.Context, m *model.Model[S], x *exploration, init int, steps []adapters.Step, stepTo []int, tr *tlaimport.Trace, violation string) int {
+func drive[S any](ctx context.Context, m *model.Model[S], x *exploration, init int, steps []model.Step, stepTo []int, tr *tlaimport.Trace, violation string) int {
 	r := x.replay
 	var ctor func(*T) any
 	for _, e := range r.adapters {

@@ -54,7 +54,7 @@ func votesModel(t *rapid.T) *model.Model[Votes] {
 // positive step must be enabled and stay within the constraints, a
 // negative one must be refused by the model or have an argument outside
 // its domain.
-func stepValid[S any](m *model.Model[S], init, s S, st adapters.Step) (S, error) {
+func stepValid[S any](m *model.Model[S], init, s S, st model.Step) (S, error) {
 	if st.Action == adapters.ResetAction && len(st.Args) == 0 {
 		return m.Codec.Clone(&init), nil
 	}

@@ -11,7 +11,7 @@
 // outside each parameter's domain, a reset in the middle of a test, the
 // explorer's counterexamples, and seeded random walks. Negative steps are
 // tried several at a state, after a walk there that leaves the
-// implementation unobserved (adapters.Step.NoView). Tests are chosen by
+// implementation unobserved (model.Step.NoView). Tests are chosen by
 // what they add to the coverage within a budget ([Options].MaxTests and
 // MaxSteps), steps to refuse first, and ordered shortest first. Each
 // criterion reports what it covered, what the budget left out, and what no

@@ -248,7 +248,7 @@ func (sel *selector[S]) negativeTest(crit Criterion, a *anchor, steps []negStep)
 			continue
 		}
 		act := sel.g.Actions[n.act]
-		t.add(adapters.Step{Action: act.Name, Args: n.args, Refused: true}, nil, n.note, t.last())
+		t.add(model.Step{Action: act.Name, Args: n.args, Refused: true}, nil, n.note, t.last())
 	}
 	return t
 }
@@ -421,7 +421,7 @@ func choiceOf(params []model.Param, args []any) (choice int, outside bool) {
 }
 
 // edgeOf returns the global edge of state s that step st takes.
-func (sel *selector[S]) edgeOf(s int, st adapters.Step) int {
+func (sel *selector[S]) edgeOf(s int, st model.Step) int {
 	ai := sel.actionIndex(st.Action)
 	c, _ := choiceOf(sel.g.Actions[ai].Params, st.Args)
 	id := int32(sel.g.ID(ai, c))

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/mbtgo/mbt/adapters"
+	"github.com/mbtgo/mbt/model"
 )
 
 // Criterion is a rule for choosing test paths.
@@ -137,11 +138,10 @@ type Test struct {
 	Name      string
 	Criterion Criterion
 	// Init is the index of the initial state.
-	Init  int
-	Steps []adapters.Step
-	// Outputs are the outputs the model expects, one per step (nil where
-	// none).
-	Outputs []any
+	Init int
+	// Steps are the steps, each with the output the model expects (nil
+	// where none).
+	Steps []model.Step
 	// Notes say why a step is there, one per step ("" where it goes
 	// without saying), such as which condition is the only false one.
 	Notes []string
@@ -246,7 +246,13 @@ func stepsKey(t Test) string {
 	b.WriteString(strconv.Itoa(t.Init))
 	b.WriteByte('|')
 	for _, s := range t.Steps {
-		b.WriteString(s.String()) // as %v
+		if s.Action == adapters.ResetAction && len(s.Args) == 0 {
+			// As names have been made since the first reset test.
+			b.WriteString("Reset (back to the initial state);")
+			continue
+		}
+		s.Output = nil
+		b.WriteString(s.String())
 		b.WriteByte(';')
 	}
 	return b.String()

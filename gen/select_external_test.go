@@ -4,7 +4,6 @@ import (
 	"context"
 	"testing"
 
-	"github.com/mbtgo/mbt/adapters"
 	"github.com/mbtgo/mbt/examples/twophase"
 	"github.com/mbtgo/mbt/explorer"
 	"github.com/mbtgo/mbt/gen"
@@ -123,4 +122,4 @@ func BenchmarkSelect_TwoPhase5(b *testing.B) {
 	b.ReportMetric(float64(len(suite.Tests)), "tests")
 }
 
-var _ = adapters.Step{}
+var _ = model.Step{}

@@ -121,12 +121,11 @@ func initIndex[S any](m *model.Model[S], g *explorer.Graph[S]) []int {
 // TraceSuite returns a suite of one test, of criterion [Trace], that
 // drives the steps of a trace from the model's initial state init (an
 // index into Model.Init): the steps that tlaimport.Infer finds for a TLA+
-// trace, with the outputs the model expects (one per step, nil where
-// none). source names the trace file for the report and the generated
+// trace, each with the output the model expects. source names the trace file for the report and the generated
 // file's comment; the test is named like the tests of [Select], from the
 // model's name, the criterion and the steps.
-func TraceSuite(modelName string, init int, steps []adapters.Step, outputs []any, source string) *Suite {
-	t := Test{Criterion: Trace, Init: init, Steps: steps, Outputs: outputs}
+func TraceSuite(modelName string, init int, steps []model.Step, source string) *Suite {
+	t := Test{Criterion: Trace, Init: init, Steps: steps}
 	return &Suite{
 		Model:   modelName,
 		Tests:   nameTests(modelName, []Test{t}),
@@ -302,9 +301,9 @@ func (sel *selector[S]) newTest(crit Criterion, init int) Test {
 func (t *Test) last() int { return int(t.at[len(t.at)-1]) }
 
 // add appends a step to t, reached state to.
-func (t *Test) add(st adapters.Step, out any, note string, to int) {
+func (t *Test) add(st model.Step, out any, note string, to int) {
+	st.Output = out
 	t.Steps = append(t.Steps, st)
-	t.Outputs = append(t.Outputs, out)
 	t.Notes = append(t.Notes, note)
 	t.at = append(t.at, int32(to))
 }
@@ -313,14 +312,14 @@ func (t *Test) add(st adapters.Step, out any, note string, to int) {
 func (sel *selector[S]) appendEdge(t *Test, e int) {
 	from := int(sel.src[e])
 	st := sel.g.Step(from, int(sel.edge(e).ID))
-	t.add(adapters.Step{Action: st.Action, Args: st.Args}, st.Output, "", int(sel.edge(e).To))
+	t.add(model.Step{Action: st.Action, Args: st.Args}, st.Output, "", int(sel.edge(e).To))
 }
 
 // appendRefused adds a negative step of the global id to t, with a note.
 func (sel *selector[S]) appendRefused(t *Test, id int, note string) {
 	a, c := sel.g.Action(id)
 	act := sel.g.Actions[a]
-	t.add(adapters.Step{Action: act.Name, Args: act.Args(c), Refused: true}, nil, note, t.last())
+	t.add(model.Step{Action: act.Name, Args: act.Args(c), Refused: true}, nil, note, t.last())
 }
 
 // appendPath adds the BFS tree path from t's current state, which must be
@@ -620,8 +619,7 @@ func counterexamples[S any](ctx context.Context, m *model.Model[S], sel *selecto
 		}
 		t := Test{Criterion: Counterexamples, violation: k + 1}
 		for _, st := range v.Trace.Steps {
-			t.Steps = append(t.Steps, adapters.Step{Action: st.Action, Args: st.Args})
-			t.Outputs = append(t.Outputs, st.Output)
+			t.Steps = append(t.Steps, model.Step{Action: st.Action, Args: st.Args, Output: st.Output})
 			t.Notes = append(t.Notes, "")
 		}
 		// Find the initial state the trace starts from.
@@ -667,7 +665,7 @@ func (sel *selector[S]) resets() []Test {
 		for i := range t.Steps {
 			t.Steps[i].NoView = true
 		}
-		t.add(adapters.Step{Action: adapters.ResetAction}, nil, "", init)
+		t.add(model.Step{Action: adapters.ResetAction}, nil, "", init)
 		if len(g.Edges[init]) > 0 {
 			sel.appendEdge(&t, sel.base[init])
 		}

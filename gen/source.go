@@ -54,6 +54,10 @@ func Source(s *Suite, f File) ([]byte, error) {
 		im.self = f.PackagePath
 	}
 	qual := func(path, name, ident string) string { return qualify(im.name(path, name), ident) }
+	// mbt's packages are named first, and by what im returns: a user's
+	// package may be called model or adapters too.
+	runner := qual("github.com/mbtgo/mbt/adapters", "adapters", "")
+	step := qual("github.com/mbtgo/mbt/model", "model", "Step")
 	var b bytes.Buffer
 	pr := func(format string, args ...any) { fmt.Fprintf(&b, format, args...) }
 	modelFn := qual(f.ModelPath, f.ModelName, f.ModelFunc)
@@ -89,11 +93,11 @@ func Source(s *Suite, f File) ([]byte, error) {
 	}
 	bp("\n// %s drives steps through the model and a fresh adapter, and fails the\n", helper)
 	bp("// test at the first step where they disagree.\n")
-	bp("func %s(t *testing.T, init int, steps []adapters.Step) {\n", helper)
+	bp("func %s(t *testing.T, init int, steps []%s) {\n", helper, step)
 	bp("\tt.Helper()\n")
 	bp("\tm, err := %s(%s)\n", modelFn, cfg)
 	bp("\tif err != nil {\n\t\tt.Fatal(err)\n\t}\n")
-	bp("\tr, err := adapters.NewRunner(m, %s(t), adapters.Options{Init: init, Package: %q, Signature: %#x})\n", adapterFn, f.Dir, f.Signature)
+	bp("\tr, err := %sNewRunner(m, %s(t), %sOptions{Init: init, Package: %q, Signature: %#x})\n", runner, adapterFn, runner, f.Dir, f.Signature)
 	bp("\tif err != nil {\n\t\tt.Fatal(err)\n\t}\n")
 	bp("\tr.Run(t.Context(), t, steps)\n}\n")
 	for _, t := range s.Tests {
@@ -114,7 +118,7 @@ func Source(s *Suite, f File) ([]byte, error) {
 			bp(", %d unobserved", unobserved)
 		}
 		bp(".\nfunc %s(t *testing.T) {\n", t.Name)
-		bp("\t%s(t, %d, []adapters.Step{\n", helper, t.Init)
+		bp("\t%s(t, %d, []%s{\n", helper, t.Init, step)
 		for i, st := range t.Steps {
 			var args []string
 			for _, a := range st.Args {
@@ -136,8 +140,8 @@ func Source(s *Suite, f File) ([]byte, error) {
 			}
 			bp("},")
 			var notes []string
-			if i < len(t.Outputs) && t.Outputs[i] != nil {
-				notes = append(notes, "returns "+describe(t.Outputs[i]))
+			if st.Output != nil {
+				notes = append(notes, "returns "+describe(st.Output))
 			}
 			if st.Action == adapters.ResetAction && len(st.Args) == 0 {
 				notes = append(notes, "back to the initial state")
@@ -152,7 +156,6 @@ func Source(s *Suite, f File) ([]byte, error) {
 		}
 		bp("\t})\n}\n")
 	}
-	im.name("github.com/mbtgo/mbt/adapters", "adapters")
 	pr("%s\n", Header)
 	if f.Dir != "" {
 		pr("// Source: %s (model %s)\n", comment(f.Dir), comment(f.ModelFunc))

@@ -5,32 +5,31 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/mbtgo/mbt/adapters"
 	"github.com/mbtgo/mbt/gen"
+	"github.com/mbtgo/mbt/model"
 )
 
 func TestTraceSuite(t *testing.T) {
-	steps := []adapters.Step{
-		{Action: "Add", Args: []any{2}},
+	steps := []model.Step{
+		{Action: "Add", Args: []any{2}, Output: 2},
 		{Action: "Note", Args: []any{"\"); panic(1) //\n"}},
 		{Action: "Clear"},
 	}
-	outputs := []any{2, nil, nil}
-	s := gen.TraceSuite("Two phase", 1, steps, outputs, "traces/TwoPhase.out.txt")
+	s := gen.TraceSuite("Two phase", 1, steps, "traces/TwoPhase.out.txt")
 	if len(s.Tests) != 1 {
 		t.Fatalf("got %d tests, want 1", len(s.Tests))
 	}
 	tt := s.Tests[0]
-	if tt.Criterion != gen.Trace || tt.Init != 1 || len(tt.Steps) != 3 || len(tt.Outputs) != 3 {
+	if tt.Criterion != gen.Trace || tt.Init != 1 || len(tt.Steps) != 3 {
 		t.Errorf("test = %+v", tt)
 	}
 	if !regexp.MustCompile(`^TestTwoPhase_Trace_[0-9a-f]{8}$`).MatchString(tt.Name) {
 		t.Errorf("name = %q, want TestTwoPhase_Trace_<hash>", tt.Name)
 	}
-	if again := gen.TraceSuite("Two phase", 1, steps, outputs, "other.txt"); again.Tests[0].Name != tt.Name {
+	if again := gen.TraceSuite("Two phase", 1, steps, "other.txt"); again.Tests[0].Name != tt.Name {
 		t.Errorf("name %q depends on the source; want %q", again.Tests[0].Name, tt.Name)
 	}
-	if other := gen.TraceSuite("Two phase", 0, steps, outputs, "traces/TwoPhase.out.txt"); other.Tests[0].Name == tt.Name {
+	if other := gen.TraceSuite("Two phase", 0, steps, "traces/TwoPhase.out.txt"); other.Tests[0].Name == tt.Name {
 		t.Errorf("another initial state gives the same name %q", tt.Name)
 	}
 	if len(s.Reports) != 1 {
@@ -39,7 +38,7 @@ func TestTraceSuite(t *testing.T) {
 	if got, want := s.Reports[0].String(), "trace: 1 test, 3 steps from traces/TwoPhase.out.txt"; got != want {
 		t.Errorf("report = %q, want %q", got, want)
 	}
-	one := gen.TraceSuite("M", 0, steps[:1], outputs[:1], "t.json")
+	one := gen.TraceSuite("M", 0, steps[:1], "t.json")
 	if got, want := one.Reports[0].String(), "trace: 1 test, 1 step from t.json"; got != want {
 		t.Errorf("report = %q, want %q", got, want)
 	}
@@ -56,7 +55,7 @@ func TestTraceSuite(t *testing.T) {
 	for _, want := range []string{
 		"// Tests (model Two phase):\n//\ttrace: 1 test, 3 steps from traces/TwoPhase.out.txt\n",
 		"// trace: 3 steps.\nfunc " + tt.Name + "(t *testing.T) {\n",
-		"\tmbtRunTwoPhase_Trace_99a87ddc(t, 1, []adapters.Step{\n",
+		"\tmbtRunTwoPhase_Trace_99a87ddc(t, 1, []model.Step{\n",
 		`{Action: "Add", Args: []any{2}}, // returns 2`,
 		`{Action: "Note", Args: []any{"\"); panic(1) //\n"}},`,
 		`{Action: "Clear"},`,

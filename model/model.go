@@ -210,16 +210,34 @@ func (m *Model[S]) ViewOf(s *S) any {
 	return m.View(s)
 }
 
-// Step is one step of a trace: an action, its arguments and, when the model
-// declares one, the expected output.
+// Step is one step of a trace or a test: an action, its arguments and, when
+// the model declares one, the expected output. Refused and NoView are for
+// tests that drive an implementation (package adapters and the tests mbt
+// gen writes); traces of the model leave them false.
 type Step struct {
 	Action string `json:"action"`
 	Args   []any  `json:"args,omitempty"`
 	Output any    `json:"output,omitempty"`
+	// Refused marks a negative step: the action's guard is false in the
+	// model, or an argument is one of the values just outside its domain
+	// (Param.Invalid), so the implementation must refuse it and change
+	// nothing.
+	Refused bool `json:"refused,omitempty"`
+	// NoView leaves the implementation unobserved after this step: the
+	// runner compares its output but does not read its view or check its
+	// invariants until the next step without NoView. Reading a view can
+	// change a careless implementation (expire a lease, flush a cache);
+	// stretches of unobserved steps catch bugs that observing would hide.
+	NoView bool `json:"noview,omitempty"`
 }
 
-// String renders the step as Action(arg, ...), with strings quoted.
+// String renders the step as Action(arg, ...), with strings quoted, and
+// " (must be refused)" after a negative step. The output is not shown.
 func (s Step) String() string {
+	if s.Refused {
+		s.Refused = false
+		return s.String() + " (must be refused)"
+	}
 	if len(s.Args) == 0 {
 		return s.Action
 	}

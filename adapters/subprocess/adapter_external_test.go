@@ -20,7 +20,7 @@ import (
 )
 
 // walk exercises both actions, their outputs and two negative steps.
-var walk = []adapters.Step{
+var walk = []model.Step{
 	{Action: "Deposit", Args: []any{2}},
 	{Action: "Withdraw", Args: []any{1}},
 	{Action: "Withdraw", Args: []any{2}, Refused: true},

@@ -9,6 +9,7 @@ import (
 
 	"github.com/mbtgo/mbt/adapters"
 	"github.com/mbtgo/mbt/examples/bank"
+	"github.com/mbtgo/mbt/model"
 )
 
 // Coverage (model Bank: 16 states, 124 transitions):
@@ -20,7 +21,7 @@ import (
 
 // mbtRunBank drives steps through the model and a fresh adapter, and fails the
 // test at the first step where they disagree.
-func mbtRunBank(t *testing.T, init int, steps []adapters.Step) {
+func mbtRunBank(t *testing.T, init int, steps []model.Step) {
 	t.Helper()
 	m, err := bank.Model(bank.Config{Accounts: 2, Max: 3, MaxAmount: 2})
 	if err != nil {
@@ -35,7 +36,7 @@ func mbtRunBank(t *testing.T, init int, steps []adapters.Step) {
 
 // boundaries: 2 steps, 1 refused, 1 unobserved.
 func TestBank_Boundaries_49aed26a(t *testing.T) {
-	mbtRunBank(t, 0, []adapters.Step{
+	mbtRunBank(t, 0, []model.Step{
 		{Action: "Deposit", Args: []any{"b", 2}, NoView: true},  // returns 2
 		{Action: "Deposit", Args: []any{"b", 2}, Refused: true}, // refused right after Deposit; Deposit("a", 2) is enabled here
 	})
@@ -43,7 +44,7 @@ func TestBank_Boundaries_49aed26a(t *testing.T) {
 
 // boundaries: 3 steps, 1 refused, 2 unobserved.
 func TestBank_Boundaries_0db62f05(t *testing.T) {
-	mbtRunBank(t, 0, []adapters.Step{
+	mbtRunBank(t, 0, []model.Step{
 		{Action: "Deposit", Args: []any{"a", 1}, NoView: true},  // returns 1
 		{Action: "Deposit", Args: []any{"a", 2}, NoView: true},  // returns 3
 		{Action: "Deposit", Args: []any{"a", 1}, Refused: true}, // refused right after Deposit; Deposit("b", 1) is enabled here
@@ -52,7 +53,7 @@ func TestBank_Boundaries_0db62f05(t *testing.T) {
 
 // boundaries: 3 steps, 1 refused, 2 unobserved.
 func TestBank_Boundaries_136ff558(t *testing.T) {
-	mbtRunBank(t, 0, []adapters.Step{
+	mbtRunBank(t, 0, []model.Step{
 		{Action: "Deposit", Args: []any{"b", 1}, NoView: true},  // returns 1
 		{Action: "Deposit", Args: []any{"b", 2}, NoView: true},  // returns 3
 		{Action: "Deposit", Args: []any{"b", 1}, Refused: true}, // refused right after Deposit; Deposit("a", 1) is enabled here
@@ -61,7 +62,7 @@ func TestBank_Boundaries_136ff558(t *testing.T) {
 
 // boundaries: 3 steps, 1 refused, 2 unobserved.
 func TestBank_Boundaries_3718c6d3(t *testing.T) {
-	mbtRunBank(t, 0, []adapters.Step{
+	mbtRunBank(t, 0, []model.Step{
 		{Action: "Deposit", Args: []any{"b", 2}, NoView: true},        // returns 2
 		{Action: "Deposit", Args: []any{"a", 2}, NoView: true},        // returns 2
 		{Action: "Transfer", Args: []any{"b", "a", 2}, Refused: true}, // refused right after Deposit
@@ -70,7 +71,7 @@ func TestBank_Boundaries_3718c6d3(t *testing.T) {
 
 // boundaries: 3 steps, 2 refused, 1 unobserved.
 func TestBank_Boundaries_48791758(t *testing.T) {
-	mbtRunBank(t, 0, []adapters.Step{
+	mbtRunBank(t, 0, []model.Step{
 		{Action: "Deposit", Args: []any{"b", 1}, NoView: true},        // returns 1
 		{Action: "Withdraw", Args: []any{"a", 1}, Refused: true},      // Withdraw("b", 1) is enabled here
 		{Action: "Transfer", Args: []any{"b", "a", 2}, Refused: true}, // Transfer("b", "a", 1) is enabled here
@@ -79,7 +80,7 @@ func TestBank_Boundaries_48791758(t *testing.T) {
 
 // boundaries: 3 steps, 1 refused, 2 unobserved.
 func TestBank_Boundaries_4ec496fb(t *testing.T) {
-	mbtRunBank(t, 0, []adapters.Step{
+	mbtRunBank(t, 0, []model.Step{
 		{Action: "Deposit", Args: []any{"b", 2}, NoView: true}, // returns 2
 		{Action: "Transfer", Args: []any{"b", "a", 2}, NoView: true},
 		{Action: "Deposit", Args: []any{"a", 2}, Refused: true}, // refused right after Transfer
@@ -88,7 +89,7 @@ func TestBank_Boundaries_4ec496fb(t *testing.T) {
 
 // boundaries: 3 steps, 1 refused, 2 unobserved.
 func TestBank_Boundaries_78df0601(t *testing.T) {
-	mbtRunBank(t, 0, []adapters.Step{
+	mbtRunBank(t, 0, []model.Step{
 		{Action: "Deposit", Args: []any{"a", 2}, NoView: true},        // returns 2
 		{Action: "Deposit", Args: []any{"b", 2}, NoView: true},        // returns 2
 		{Action: "Transfer", Args: []any{"a", "b", 2}, Refused: true}, // refused right after Deposit
@@ -97,7 +98,7 @@ func TestBank_Boundaries_78df0601(t *testing.T) {
 
 // boundaries: 3 steps, 1 refused, 2 unobserved.
 func TestBank_Boundaries_db2a1cf5(t *testing.T) {
-	mbtRunBank(t, 0, []adapters.Step{
+	mbtRunBank(t, 0, []model.Step{
 		{Action: "Deposit", Args: []any{"a", 2}, NoView: true}, // returns 2
 		{Action: "Transfer", Args: []any{"a", "b", 2}, NoView: true},
 		{Action: "Deposit", Args: []any{"b", 2}, Refused: true}, // refused right after Transfer
@@ -106,7 +107,7 @@ func TestBank_Boundaries_db2a1cf5(t *testing.T) {
 
 // invalid: 4 steps, 4 refused.
 func TestBank_Invalid_6115c97b(t *testing.T) {
-	mbtRunBank(t, 0, []adapters.Step{
+	mbtRunBank(t, 0, []model.Step{
 		{Action: "Deposit", Args: []any{"", 1}, Refused: true},        // "" is outside the domain of acct
 		{Action: "Deposit", Args: []any{"unknown", 1}, Refused: true}, // "unknown" is outside the domain of acct
 		{Action: "Deposit", Args: []any{"a", 0}, Refused: true},       // 0 is outside the domain of amt
@@ -116,7 +117,7 @@ func TestBank_Invalid_6115c97b(t *testing.T) {
 
 // boundaries: 4 steps, 2 refused, 2 unobserved.
 func TestBank_Boundaries_460ee9dc(t *testing.T) {
-	mbtRunBank(t, 0, []adapters.Step{
+	mbtRunBank(t, 0, []model.Step{
 		{Action: "Deposit", Args: []any{"b", 2}, NoView: true},        // returns 2
 		{Action: "Withdraw", Args: []any{"b", 1}, NoView: true},       // returns 1
 		{Action: "Withdraw", Args: []any{"b", 2}, Refused: true},      // refused right after Withdraw
@@ -126,7 +127,7 @@ func TestBank_Boundaries_460ee9dc(t *testing.T) {
 
 // boundaries: 4 steps, 1 refused, 3 unobserved.
 func TestBank_Boundaries_75ff6d4c(t *testing.T) {
-	mbtRunBank(t, 0, []adapters.Step{
+	mbtRunBank(t, 0, []model.Step{
 		{Action: "Deposit", Args: []any{"a", 1}, NoView: true}, // returns 1
 		{Action: "Deposit", Args: []any{"b", 2}, NoView: true}, // returns 2
 		{Action: "Transfer", Args: []any{"b", "a", 2}, NoView: true},
@@ -136,7 +137,7 @@ func TestBank_Boundaries_75ff6d4c(t *testing.T) {
 
 // boundaries: 4 steps, 2 refused, 2 unobserved.
 func TestBank_Boundaries_7c3fc7da(t *testing.T) {
-	mbtRunBank(t, 0, []adapters.Step{
+	mbtRunBank(t, 0, []model.Step{
 		{Action: "Deposit", Args: []any{"a", 2}, NoView: true}, // returns 2
 		{Action: "Transfer", Args: []any{"a", "b", 1}, NoView: true},
 		{Action: "Withdraw", Args: []any{"a", 2}, Refused: true},      // refused right after Transfer
@@ -146,7 +147,7 @@ func TestBank_Boundaries_7c3fc7da(t *testing.T) {
 
 // boundaries: 4 steps, 2 refused, 2 unobserved.
 func TestBank_Boundaries_8a8541b5(t *testing.T) {
-	mbtRunBank(t, 0, []adapters.Step{
+	mbtRunBank(t, 0, []model.Step{
 		{Action: "Deposit", Args: []any{"a", 2}, NoView: true},        // returns 2
 		{Action: "Withdraw", Args: []any{"a", 1}, NoView: true},       // returns 1
 		{Action: "Withdraw", Args: []any{"a", 2}, Refused: true},      // refused right after Withdraw
@@ -156,7 +157,7 @@ func TestBank_Boundaries_8a8541b5(t *testing.T) {
 
 // boundaries: 4 steps, 1 refused, 3 unobserved.
 func TestBank_Boundaries_b7ac76e1(t *testing.T) {
-	mbtRunBank(t, 0, []adapters.Step{
+	mbtRunBank(t, 0, []model.Step{
 		{Action: "Deposit", Args: []any{"a", 1}, NoView: true},               // returns 1
 		{Action: "Deposit", Args: []any{"b", 2}, NoView: true},               // returns 2
 		{Action: "ConcurrentTransfers", Args: []any{"a", "b"}, NoView: true}, // returns 1
@@ -166,7 +167,7 @@ func TestBank_Boundaries_b7ac76e1(t *testing.T) {
 
 // boundaries: 4 steps, 2 refused, 2 unobserved.
 func TestBank_Boundaries_cb21d3d8(t *testing.T) {
-	mbtRunBank(t, 0, []adapters.Step{
+	mbtRunBank(t, 0, []model.Step{
 		{Action: "Deposit", Args: []any{"b", 2}, NoView: true}, // returns 2
 		{Action: "Transfer", Args: []any{"b", "a", 1}, NoView: true},
 		{Action: "Withdraw", Args: []any{"b", 2}, Refused: true},      // refused right after Transfer
@@ -176,7 +177,7 @@ func TestBank_Boundaries_cb21d3d8(t *testing.T) {
 
 // boundaries: 4 steps, 1 refused, 3 unobserved.
 func TestBank_Boundaries_cfd86cf2(t *testing.T) {
-	mbtRunBank(t, 0, []adapters.Step{
+	mbtRunBank(t, 0, []model.Step{
 		{Action: "Deposit", Args: []any{"a", 1}, NoView: true}, // returns 1
 		{Action: "Deposit", Args: []any{"b", 2}, NoView: true}, // returns 2
 		{Action: "Transfer", Args: []any{"a", "b", 1}, NoView: true},
@@ -186,7 +187,7 @@ func TestBank_Boundaries_cfd86cf2(t *testing.T) {
 
 // boundaries: 4 steps, 1 refused, 3 unobserved.
 func TestBank_Boundaries_fa0e543a(t *testing.T) {
-	mbtRunBank(t, 0, []adapters.Step{
+	mbtRunBank(t, 0, []model.Step{
 		{Action: "Deposit", Args: []any{"a", 1}, NoView: true},               // returns 1
 		{Action: "Deposit", Args: []any{"b", 2}, NoView: true},               // returns 2
 		{Action: "ConcurrentTransfers", Args: []any{"b", "a"}, NoView: true}, // returns 2
@@ -196,7 +197,7 @@ func TestBank_Boundaries_fa0e543a(t *testing.T) {
 
 // reset: 4 steps, 2 unobserved.
 func TestBank_Reset_7bcb7391(t *testing.T) {
-	mbtRunBank(t, 0, []adapters.Step{
+	mbtRunBank(t, 0, []model.Step{
 		{Action: "Deposit", Args: []any{"a", 1}, NoView: true}, // returns 1
 		{Action: "Deposit", Args: []any{"b", 1}, NoView: true}, // returns 1
 		{Action: "Reset"},                        // back to the initial state
@@ -206,7 +207,7 @@ func TestBank_Reset_7bcb7391(t *testing.T) {
 
 // boundaries: 5 steps, 4 refused, 1 unobserved.
 func TestBank_Boundaries_10c4cc5d(t *testing.T) {
-	mbtRunBank(t, 0, []adapters.Step{
+	mbtRunBank(t, 0, []model.Step{
 		{Action: "Deposit", Args: []any{"a", 2}, NoView: true},        // returns 2
 		{Action: "Deposit", Args: []any{"a", 2}, Refused: true},       // refused right after Deposit; Deposit("b", 2) is enabled here
 		{Action: "Withdraw", Args: []any{"b", 2}, Refused: true},      // Withdraw("a", 2) is enabled here
@@ -217,7 +218,7 @@ func TestBank_Boundaries_10c4cc5d(t *testing.T) {
 
 // boundaries: 5 steps, 3 refused, 2 unobserved.
 func TestBank_Boundaries_32a8a5db(t *testing.T) {
-	mbtRunBank(t, 0, []adapters.Step{
+	mbtRunBank(t, 0, []model.Step{
 		{Action: "Deposit", Args: []any{"b", 1}, NoView: true},                // returns 1
 		{Action: "ConcurrentTransfers", Args: []any{"b", "a"}, NoView: true},  // returns 1
 		{Action: "Withdraw", Args: []any{"b", 1}, Refused: true},              // refused right after ConcurrentTransfers
@@ -228,7 +229,7 @@ func TestBank_Boundaries_32a8a5db(t *testing.T) {
 
 // boundaries: 5 steps, 3 refused, 2 unobserved.
 func TestBank_Boundaries_429fe9ec(t *testing.T) {
-	mbtRunBank(t, 0, []adapters.Step{
+	mbtRunBank(t, 0, []model.Step{
 		{Action: "Deposit", Args: []any{"b", 1}, NoView: true},                // returns 1
 		{Action: "Withdraw", Args: []any{"b", 1}, NoView: true},               // returns 0
 		{Action: "Withdraw", Args: []any{"b", 1}, Refused: true},              // refused right after Withdraw
@@ -239,7 +240,7 @@ func TestBank_Boundaries_429fe9ec(t *testing.T) {
 
 // boundaries: 5 steps, 3 refused, 2 unobserved.
 func TestBank_Boundaries_5f34f781(t *testing.T) {
-	mbtRunBank(t, 0, []adapters.Step{
+	mbtRunBank(t, 0, []model.Step{
 		{Action: "Deposit", Args: []any{"b", 2}, NoView: true},               // returns 2
 		{Action: "ConcurrentTransfers", Args: []any{"b", "a"}, NoView: true}, // returns 2
 		{Action: "Deposit", Args: []any{"a", 2}, Refused: true},              // refused right after ConcurrentTransfers
@@ -250,7 +251,7 @@ func TestBank_Boundaries_5f34f781(t *testing.T) {
 
 // boundaries: 5 steps, 3 refused, 2 unobserved.
 func TestBank_Boundaries_6fa7548e(t *testing.T) {
-	mbtRunBank(t, 0, []adapters.Step{
+	mbtRunBank(t, 0, []model.Step{
 		{Action: "Deposit", Args: []any{"b", 1}, NoView: true}, // returns 1
 		{Action: "Transfer", Args: []any{"b", "a", 1}, NoView: true},
 		{Action: "Withdraw", Args: []any{"b", 1}, Refused: true},              // refused right after Transfer
@@ -261,7 +262,7 @@ func TestBank_Boundaries_6fa7548e(t *testing.T) {
 
 // boundaries: 5 steps, 3 refused, 2 unobserved.
 func TestBank_Boundaries_8644d208(t *testing.T) {
-	mbtRunBank(t, 0, []adapters.Step{
+	mbtRunBank(t, 0, []model.Step{
 		{Action: "Deposit", Args: []any{"a", 2}, NoView: true},               // returns 2
 		{Action: "ConcurrentTransfers", Args: []any{"a", "b"}, NoView: true}, // returns 2
 		{Action: "Deposit", Args: []any{"b", 2}, Refused: true},              // refused right after ConcurrentTransfers
@@ -272,7 +273,7 @@ func TestBank_Boundaries_8644d208(t *testing.T) {
 
 // boundaries: 5 steps, 2 refused, 3 unobserved.
 func TestBank_Boundaries_9d0bfa04(t *testing.T) {
-	mbtRunBank(t, 0, []adapters.Step{
+	mbtRunBank(t, 0, []model.Step{
 		{Action: "Deposit", Args: []any{"a", 1}, NoView: true},                // returns 1
 		{Action: "Deposit", Args: []any{"b", 1}, NoView: true},                // returns 1
 		{Action: "Deposit", Args: []any{"a", 2}, NoView: true},                // returns 3
@@ -283,7 +284,7 @@ func TestBank_Boundaries_9d0bfa04(t *testing.T) {
 
 // boundaries: 5 steps, 3 refused, 2 unobserved.
 func TestBank_Boundaries_b346101f(t *testing.T) {
-	mbtRunBank(t, 0, []adapters.Step{
+	mbtRunBank(t, 0, []model.Step{
 		{Action: "Deposit", Args: []any{"a", 1}, NoView: true},                // returns 1
 		{Action: "Withdraw", Args: []any{"a", 1}, NoView: true},               // returns 0
 		{Action: "Withdraw", Args: []any{"a", 1}, Refused: true},              // refused right after Withdraw
@@ -294,7 +295,7 @@ func TestBank_Boundaries_b346101f(t *testing.T) {
 
 // boundaries: 5 steps, 3 refused, 2 unobserved.
 func TestBank_Boundaries_c15e75ef(t *testing.T) {
-	mbtRunBank(t, 0, []adapters.Step{
+	mbtRunBank(t, 0, []model.Step{
 		{Action: "Deposit", Args: []any{"a", 1}, NoView: true},                // returns 1
 		{Action: "ConcurrentTransfers", Args: []any{"a", "b"}, NoView: true},  // returns 1
 		{Action: "Withdraw", Args: []any{"a", 1}, Refused: true},              // refused right after ConcurrentTransfers
@@ -305,7 +306,7 @@ func TestBank_Boundaries_c15e75ef(t *testing.T) {
 
 // boundaries: 5 steps, 2 refused, 3 unobserved.
 func TestBank_Boundaries_d8c33311(t *testing.T) {
-	mbtRunBank(t, 0, []adapters.Step{
+	mbtRunBank(t, 0, []model.Step{
 		{Action: "Deposit", Args: []any{"a", 1}, NoView: true},                // returns 1
 		{Action: "Deposit", Args: []any{"b", 1}, NoView: true},                // returns 1
 		{Action: "Deposit", Args: []any{"b", 2}, NoView: true},                // returns 3
@@ -316,7 +317,7 @@ func TestBank_Boundaries_d8c33311(t *testing.T) {
 
 // boundaries: 5 steps, 3 refused, 2 unobserved.
 func TestBank_Boundaries_e7a8b38e(t *testing.T) {
-	mbtRunBank(t, 0, []adapters.Step{
+	mbtRunBank(t, 0, []model.Step{
 		{Action: "Deposit", Args: []any{"a", 1}, NoView: true}, // returns 1
 		{Action: "Transfer", Args: []any{"a", "b", 1}, NoView: true},
 		{Action: "Withdraw", Args: []any{"a", 1}, Refused: true},              // refused right after Transfer
@@ -327,7 +328,7 @@ func TestBank_Boundaries_e7a8b38e(t *testing.T) {
 
 // invalid: 7 steps, 6 refused, 1 unobserved.
 func TestBank_Invalid_c79415bb(t *testing.T) {
-	mbtRunBank(t, 0, []adapters.Step{
+	mbtRunBank(t, 0, []model.Step{
 		{Action: "Deposit", Args: []any{"a", 1}, NoView: true},                      // returns 1
 		{Action: "Transfer", Args: []any{"a", "b", 0}, Refused: true},               // 0 is outside the domain of amt
 		{Action: "Transfer", Args: []any{"a", "b", -1}, Refused: true},              // -1 is outside the domain of amt
@@ -340,7 +341,7 @@ func TestBank_Invalid_c79415bb(t *testing.T) {
 
 // boundaries: 8 steps, 8 refused.
 func TestBank_Boundaries_762a1751(t *testing.T) {
-	mbtRunBank(t, 0, []adapters.Step{
+	mbtRunBank(t, 0, []model.Step{
 		{Action: "Transfer", Args: []any{"b", "a", 1}, Refused: true},         // refused in the initial state
 		{Action: "Transfer", Args: []any{"b", "a", 2}, Refused: true},         // refused in the initial state
 		{Action: "Transfer", Args: []any{"b", "b", 1}, Refused: true},         // refused in the initial state
@@ -354,7 +355,7 @@ func TestBank_Boundaries_762a1751(t *testing.T) {
 
 // boundaries: 8 steps, 8 refused.
 func TestBank_Boundaries_d0ec3b6b(t *testing.T) {
-	mbtRunBank(t, 0, []adapters.Step{
+	mbtRunBank(t, 0, []model.Step{
 		{Action: "Withdraw", Args: []any{"a", 1}, Refused: true},      // refused in the initial state
 		{Action: "Withdraw", Args: []any{"a", 2}, Refused: true},      // refused in the initial state
 		{Action: "Withdraw", Args: []any{"b", 1}, Refused: true},      // refused in the initial state
@@ -368,7 +369,7 @@ func TestBank_Boundaries_d0ec3b6b(t *testing.T) {
 
 // boundaries: 8 steps, 7 refused, 1 unobserved.
 func TestBank_Boundaries_d23e991e(t *testing.T) {
-	mbtRunBank(t, 0, []adapters.Step{
+	mbtRunBank(t, 0, []model.Step{
 		{Action: "Deposit", Args: []any{"a", 1}, NoView: true},                // returns 1
 		{Action: "Withdraw", Args: []any{"a", 2}, Refused: true},              // Withdraw("a", 1) is enabled here
 		{Action: "Withdraw", Args: []any{"b", 1}, Refused: true},              // Withdraw("a", 1) is enabled here
@@ -382,7 +383,7 @@ func TestBank_Boundaries_d23e991e(t *testing.T) {
 
 // invalid: 9 steps, 8 refused, 1 unobserved.
 func TestBank_Invalid_6123dff7(t *testing.T) {
-	mbtRunBank(t, 0, []adapters.Step{
+	mbtRunBank(t, 0, []model.Step{
 		{Action: "Deposit", Args: []any{"a", 1}, NoView: true},              // returns 1
 		{Action: "Withdraw", Args: []any{"", 1}, Refused: true},             // "" is outside the domain of acct
 		{Action: "Withdraw", Args: []any{"unknown", 1}, Refused: true},      // "unknown" is outside the domain of acct
@@ -397,7 +398,7 @@ func TestBank_Invalid_6123dff7(t *testing.T) {
 
 // transitions: 39 steps.
 func TestBank_Transitions_5340249a(t *testing.T) {
-	mbtRunBank(t, 0, []adapters.Step{
+	mbtRunBank(t, 0, []model.Step{
 		{Action: "Deposit", Args: []any{"b", 1}},  // returns 1
 		{Action: "Deposit", Args: []any{"a", 1}},  // returns 1
 		{Action: "Withdraw", Args: []any{"b", 1}}, // returns 0
@@ -442,7 +443,7 @@ func TestBank_Transitions_5340249a(t *testing.T) {
 
 // transitions: 42 steps.
 func TestBank_Transitions_370e76bb(t *testing.T) {
-	mbtRunBank(t, 0, []adapters.Step{
+	mbtRunBank(t, 0, []model.Step{
 		{Action: "Deposit", Args: []any{"a", 2}},  // returns 2
 		{Action: "Withdraw", Args: []any{"a", 2}}, // returns 0
 		{Action: "Deposit", Args: []any{"b", 1}},  // returns 1
@@ -490,7 +491,7 @@ func TestBank_Transitions_370e76bb(t *testing.T) {
 
 // transitions: 50 steps.
 func TestBank_Transitions_2bb26d93(t *testing.T) {
-	mbtRunBank(t, 0, []adapters.Step{
+	mbtRunBank(t, 0, []model.Step{
 		{Action: "Deposit", Args: []any{"a", 1}},  // returns 1
 		{Action: "Deposit", Args: []any{"a", 1}},  // returns 2
 		{Action: "Deposit", Args: []any{"a", 1}},  // returns 3

@@ -60,7 +60,7 @@ type killer struct {
 
 // run drives the tests in order until one fails or budget steps are spent,
 // and returns the number of steps to the first failure, or 0.
-func (k killer) run(t *testing.T, tests [][]adapters.Step, budget int) int {
+func (k killer) run(t *testing.T, tests [][]model.Step, budget int) int {
 	cfg := bank.Config{Accounts: 2, Max: 3, MaxAmount: 2}
 	srv := ledger.New(ledger.Options{Accounts: bank.AccountNames(cfg.Accounts), Max: cfg.Max, Bugs: k.bugs})
 	r, err := adapters.NewRunner(k.m, ledgerAdapter{srv}, adapters.Options{})
@@ -106,13 +106,13 @@ func compare(t *testing.T, seeds int) comparison {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var tests [][]adapters.Step
+	var tests [][]model.Step
 	c := comparison{bugs: ledger.AllBugs, walkKills: make([]int, seeds)}
 	for _, tc := range suite.Tests {
 		tests = append(tests, tc.Steps)
 		c.budget += len(tc.Steps)
 	}
-	walks := make([][][]adapters.Step, seeds)
+	walks := make([][][]model.Step, seeds)
 	for seed := range seeds {
 		for n, i := 0, 0; n < c.budget; i++ {
 			w := adapters.Walk(m, adapters.CheckOptions{Seed: int64(seed + 1)}, i)

@@ -9,6 +9,7 @@ import (
 
 	"github.com/mbtgo/mbt/adapters"
 	"github.com/mbtgo/mbt/examples/queue"
+	"github.com/mbtgo/mbt/model"
 )
 
 // Coverage (model Queue: 43 states, 242 transitions):
@@ -20,7 +21,7 @@ import (
 
 // mbtRunQueue drives steps through the model and a fresh adapter, and fails the
 // test at the first step where they disagree.
-func mbtRunQueue(t *testing.T, init int, steps []adapters.Step) {
+func mbtRunQueue(t *testing.T, init int, steps []model.Step) {
 	t.Helper()
 	m, err := queue.Model(queue.Config{Producers: 1, Messages: 2, Consumers: 2, Lease: 2})
 	if err != nil {
@@ -35,14 +36,14 @@ func mbtRunQueue(t *testing.T, init int, steps []adapters.Step) {
 
 // invalid: 1 step, 1 refused.
 func TestQueue_Invalid_936fcf6b(t *testing.T) {
-	mbtRunQueue(t, 0, []adapters.Step{
+	mbtRunQueue(t, 0, []model.Step{
 		{Action: "Publish", Args: []any{""}, Refused: true}, // "" is outside the domain of p
 	})
 }
 
 // invalid: 2 steps, 1 refused, 1 unobserved.
 func TestQueue_Invalid_eef3c211(t *testing.T) {
-	mbtRunQueue(t, 0, []adapters.Step{
+	mbtRunQueue(t, 0, []model.Step{
 		{Action: "Publish", Args: []any{"p1"}, NoView: true}, // returns "p1.1"
 		{Action: "Deliver", Args: []any{""}, Refused: true},  // "" is outside the domain of c
 	})
@@ -50,7 +51,7 @@ func TestQueue_Invalid_eef3c211(t *testing.T) {
 
 // conditions: 2 steps, 2 refused.
 func TestQueue_Conditions_c89501b2(t *testing.T) {
-	mbtRunQueue(t, 0, []adapters.Step{
+	mbtRunQueue(t, 0, []model.Step{
 		{Action: "Deliver", Args: []any{"c1"}, Refused: true}, // refused in the initial state; only "a message is ready" is false
 		{Action: "Deliver", Args: []any{"c2"}, Refused: true}, // refused in the initial state; only "a message is ready" is false
 	})
@@ -58,7 +59,7 @@ func TestQueue_Conditions_c89501b2(t *testing.T) {
 
 // boundaries: 3 steps, 1 refused, 2 unobserved.
 func TestQueue_Boundaries_fb3cacae(t *testing.T) {
-	mbtRunQueue(t, 0, []adapters.Step{
+	mbtRunQueue(t, 0, []model.Step{
 		{Action: "Publish", Args: []any{"p1"}, NoView: true},  // returns "p1.1"
 		{Action: "Publish", Args: []any{"p1"}, NoView: true},  // returns "p1.2"
 		{Action: "Publish", Args: []any{"p1"}, Refused: true}, // refused right after Publish
@@ -67,7 +68,7 @@ func TestQueue_Boundaries_fb3cacae(t *testing.T) {
 
 // conditions: 4 steps, 1 refused, 3 unobserved.
 func TestQueue_Conditions_95e004c2(t *testing.T) {
-	mbtRunQueue(t, 0, []adapters.Step{
+	mbtRunQueue(t, 0, []model.Step{
 		{Action: "Publish", Args: []any{"p1"}, NoView: true},  // returns "p1.1"
 		{Action: "Publish", Args: []any{"p1"}, NoView: true},  // returns "p1.2"
 		{Action: "Deliver", Args: []any{"c2"}, NoView: true},  // returns queue.Delivery{ID:"p1.1", Redelivered:false}
@@ -77,7 +78,7 @@ func TestQueue_Conditions_95e004c2(t *testing.T) {
 
 // conditions: 4 steps, 1 refused, 3 unobserved.
 func TestQueue_Conditions_ca65332e(t *testing.T) {
-	mbtRunQueue(t, 0, []adapters.Step{
+	mbtRunQueue(t, 0, []model.Step{
 		{Action: "Publish", Args: []any{"p1"}, NoView: true},  // returns "p1.1"
 		{Action: "Publish", Args: []any{"p1"}, NoView: true},  // returns "p1.2"
 		{Action: "Deliver", Args: []any{"c1"}, NoView: true},  // returns queue.Delivery{ID:"p1.1", Redelivered:false}
@@ -87,7 +88,7 @@ func TestQueue_Conditions_ca65332e(t *testing.T) {
 
 // reset: 4 steps, 2 unobserved.
 func TestQueue_Reset_571641be(t *testing.T) {
-	mbtRunQueue(t, 0, []adapters.Step{
+	mbtRunQueue(t, 0, []model.Step{
 		{Action: "Publish", Args: []any{"p1"}, NoView: true}, // returns "p1.1"
 		{Action: "Publish", Args: []any{"p1"}, NoView: true}, // returns "p1.2"
 		{Action: "Reset"},                      // back to the initial state
@@ -97,7 +98,7 @@ func TestQueue_Reset_571641be(t *testing.T) {
 
 // transitions: 4 steps.
 func TestQueue_Transitions_86f97c9b(t *testing.T) {
-	mbtRunQueue(t, 0, []adapters.Step{
+	mbtRunQueue(t, 0, []model.Step{
 		{Action: "Publish", Args: []any{"p1"}}, // returns "p1.1"
 		{Action: "Deliver", Args: []any{"c2"}}, // returns queue.Delivery{ID:"p1.1", Redelivered:false}
 		{Action: "Tick"},
@@ -107,7 +108,7 @@ func TestQueue_Transitions_86f97c9b(t *testing.T) {
 
 // boundaries: 6 steps, 1 refused, 5 unobserved.
 func TestQueue_Boundaries_17579811(t *testing.T) {
-	mbtRunQueue(t, 0, []adapters.Step{
+	mbtRunQueue(t, 0, []model.Step{
 		{Action: "Publish", Args: []any{"p1"}, NoView: true}, // returns "p1.1"
 		{Action: "Publish", Args: []any{"p1"}, NoView: true}, // returns "p1.2"
 		{Action: "Deliver", Args: []any{"c1"}, NoView: true}, // returns queue.Delivery{ID:"p1.1", Redelivered:false}
@@ -119,7 +120,7 @@ func TestQueue_Boundaries_17579811(t *testing.T) {
 
 // boundaries: 6 steps, 4 refused, 2 unobserved.
 func TestQueue_Boundaries_56860a32(t *testing.T) {
-	mbtRunQueue(t, 0, []adapters.Step{
+	mbtRunQueue(t, 0, []model.Step{
 		{Action: "Publish", Args: []any{"p1"}, NoView: true},        // returns "p1.1"
 		{Action: "Deliver", Args: []any{"c2"}, NoView: true},        // returns queue.Delivery{ID:"p1.1", Redelivered:false}
 		{Action: "Ack", Args: []any{"c1", "p1.1"}, Refused: true},   // Ack("c2", "p1.1") is enabled here
@@ -131,7 +132,7 @@ func TestQueue_Boundaries_56860a32(t *testing.T) {
 
 // boundaries: 6 steps, 1 refused, 5 unobserved.
 func TestQueue_Boundaries_619eca2e(t *testing.T) {
-	mbtRunQueue(t, 0, []adapters.Step{
+	mbtRunQueue(t, 0, []model.Step{
 		{Action: "Publish", Args: []any{"p1"}, NoView: true}, // returns "p1.1"
 		{Action: "Publish", Args: []any{"p1"}, NoView: true}, // returns "p1.2"
 		{Action: "Deliver", Args: []any{"c1"}, NoView: true}, // returns queue.Delivery{ID:"p1.1", Redelivered:false}
@@ -143,7 +144,7 @@ func TestQueue_Boundaries_619eca2e(t *testing.T) {
 
 // boundaries: 6 steps, 1 refused, 5 unobserved.
 func TestQueue_Boundaries_721d8da4(t *testing.T) {
-	mbtRunQueue(t, 0, []adapters.Step{
+	mbtRunQueue(t, 0, []model.Step{
 		{Action: "Publish", Args: []any{"p1"}, NoView: true}, // returns "p1.1"
 		{Action: "Publish", Args: []any{"p1"}, NoView: true}, // returns "p1.2"
 		{Action: "Deliver", Args: []any{"c2"}, NoView: true}, // returns queue.Delivery{ID:"p1.1", Redelivered:false}
@@ -155,7 +156,7 @@ func TestQueue_Boundaries_721d8da4(t *testing.T) {
 
 // boundaries: 6 steps, 3 refused, 3 unobserved.
 func TestQueue_Boundaries_7aefadca(t *testing.T) {
-	mbtRunQueue(t, 0, []adapters.Step{
+	mbtRunQueue(t, 0, []model.Step{
 		{Action: "Publish", Args: []any{"p1"}, NoView: true}, // returns "p1.1"
 		{Action: "Deliver", Args: []any{"c1"}, NoView: true}, // returns queue.Delivery{ID:"p1.1", Redelivered:false}
 		{Action: "Ack", Args: []any{"c1", "p1.1"}, NoView: true},
@@ -167,7 +168,7 @@ func TestQueue_Boundaries_7aefadca(t *testing.T) {
 
 // boundaries: 6 steps, 3 refused, 3 unobserved.
 func TestQueue_Boundaries_7fe11540(t *testing.T) {
-	mbtRunQueue(t, 0, []adapters.Step{
+	mbtRunQueue(t, 0, []model.Step{
 		{Action: "Publish", Args: []any{"p1"}, NoView: true}, // returns "p1.1"
 		{Action: "Deliver", Args: []any{"c2"}, NoView: true}, // returns queue.Delivery{ID:"p1.1", Redelivered:false}
 		{Action: "RestartBroker", NoView: true},
@@ -179,7 +180,7 @@ func TestQueue_Boundaries_7fe11540(t *testing.T) {
 
 // boundaries: 6 steps, 1 refused, 5 unobserved.
 func TestQueue_Boundaries_815359fa(t *testing.T) {
-	mbtRunQueue(t, 0, []adapters.Step{
+	mbtRunQueue(t, 0, []model.Step{
 		{Action: "Publish", Args: []any{"p1"}, NoView: true}, // returns "p1.1"
 		{Action: "Publish", Args: []any{"p1"}, NoView: true}, // returns "p1.2"
 		{Action: "Deliver", Args: []any{"c2"}, NoView: true}, // returns queue.Delivery{ID:"p1.1", Redelivered:false}
@@ -191,7 +192,7 @@ func TestQueue_Boundaries_815359fa(t *testing.T) {
 
 // boundaries: 6 steps, 1 refused, 5 unobserved.
 func TestQueue_Boundaries_85c57795(t *testing.T) {
-	mbtRunQueue(t, 0, []adapters.Step{
+	mbtRunQueue(t, 0, []model.Step{
 		{Action: "Publish", Args: []any{"p1"}, NoView: true}, // returns "p1.1"
 		{Action: "Publish", Args: []any{"p1"}, NoView: true}, // returns "p1.2"
 		{Action: "Deliver", Args: []any{"c2"}, NoView: true}, // returns queue.Delivery{ID:"p1.1", Redelivered:false}
@@ -203,7 +204,7 @@ func TestQueue_Boundaries_85c57795(t *testing.T) {
 
 // boundaries: 6 steps, 3 refused, 3 unobserved.
 func TestQueue_Boundaries_9fa9faf5(t *testing.T) {
-	mbtRunQueue(t, 0, []adapters.Step{
+	mbtRunQueue(t, 0, []model.Step{
 		{Action: "Publish", Args: []any{"p1"}, NoView: true}, // returns "p1.1"
 		{Action: "Deliver", Args: []any{"c2"}, NoView: true}, // returns queue.Delivery{ID:"p1.1", Redelivered:false}
 		{Action: "CrashConsumer", Args: []any{"c2"}, NoView: true},
@@ -215,7 +216,7 @@ func TestQueue_Boundaries_9fa9faf5(t *testing.T) {
 
 // boundaries: 6 steps, 3 refused, 3 unobserved.
 func TestQueue_Boundaries_a45a8cf4(t *testing.T) {
-	mbtRunQueue(t, 0, []adapters.Step{
+	mbtRunQueue(t, 0, []model.Step{
 		{Action: "Publish", Args: []any{"p1"}, NoView: true}, // returns "p1.1"
 		{Action: "Deliver", Args: []any{"c1"}, NoView: true}, // returns queue.Delivery{ID:"p1.1", Redelivered:false}
 		{Action: "RestartBroker", NoView: true},
@@ -227,7 +228,7 @@ func TestQueue_Boundaries_a45a8cf4(t *testing.T) {
 
 // boundaries: 6 steps, 3 refused, 3 unobserved.
 func TestQueue_Boundaries_f242a30d(t *testing.T) {
-	mbtRunQueue(t, 0, []adapters.Step{
+	mbtRunQueue(t, 0, []model.Step{
 		{Action: "Publish", Args: []any{"p1"}, NoView: true}, // returns "p1.1"
 		{Action: "Deliver", Args: []any{"c2"}, NoView: true}, // returns queue.Delivery{ID:"p1.1", Redelivered:false}
 		{Action: "Ack", Args: []any{"c2", "p1.1"}, NoView: true},
@@ -239,7 +240,7 @@ func TestQueue_Boundaries_f242a30d(t *testing.T) {
 
 // boundaries: 6 steps, 1 refused, 5 unobserved.
 func TestQueue_Boundaries_f77266b3(t *testing.T) {
-	mbtRunQueue(t, 0, []adapters.Step{
+	mbtRunQueue(t, 0, []model.Step{
 		{Action: "Publish", Args: []any{"p1"}, NoView: true}, // returns "p1.1"
 		{Action: "Publish", Args: []any{"p1"}, NoView: true}, // returns "p1.2"
 		{Action: "Deliver", Args: []any{"c1"}, NoView: true}, // returns queue.Delivery{ID:"p1.1", Redelivered:false}
@@ -251,7 +252,7 @@ func TestQueue_Boundaries_f77266b3(t *testing.T) {
 
 // boundaries: 6 steps, 3 refused, 3 unobserved.
 func TestQueue_Boundaries_ffdf1916(t *testing.T) {
-	mbtRunQueue(t, 0, []adapters.Step{
+	mbtRunQueue(t, 0, []model.Step{
 		{Action: "Publish", Args: []any{"p1"}, NoView: true}, // returns "p1.1"
 		{Action: "Deliver", Args: []any{"c1"}, NoView: true}, // returns queue.Delivery{ID:"p1.1", Redelivered:false}
 		{Action: "CrashConsumer", Args: []any{"c1"}, NoView: true},
@@ -263,7 +264,7 @@ func TestQueue_Boundaries_ffdf1916(t *testing.T) {
 
 // transitions: 6 steps.
 func TestQueue_Transitions_5c5fac5e(t *testing.T) {
-	mbtRunQueue(t, 0, []adapters.Step{
+	mbtRunQueue(t, 0, []model.Step{
 		{Action: "Publish", Args: []any{"p1"}}, // returns "p1.1"
 		{Action: "Deliver", Args: []any{"c1"}}, // returns queue.Delivery{ID:"p1.1", Redelivered:false}
 		{Action: "Tick"},
@@ -275,7 +276,7 @@ func TestQueue_Transitions_5c5fac5e(t *testing.T) {
 
 // transitions: 6 steps.
 func TestQueue_Transitions_776fbc4c(t *testing.T) {
-	mbtRunQueue(t, 0, []adapters.Step{
+	mbtRunQueue(t, 0, []model.Step{
 		{Action: "Publish", Args: []any{"p1"}}, // returns "p1.1"
 		{Action: "Deliver", Args: []any{"c1"}}, // returns queue.Delivery{ID:"p1.1", Redelivered:false}
 		{Action: "Ack", Args: []any{"c1", "p1.1"}},
@@ -287,7 +288,7 @@ func TestQueue_Transitions_776fbc4c(t *testing.T) {
 
 // transitions: 6 steps.
 func TestQueue_Transitions_7f566182(t *testing.T) {
-	mbtRunQueue(t, 0, []adapters.Step{
+	mbtRunQueue(t, 0, []model.Step{
 		{Action: "Publish", Args: []any{"p1"}}, // returns "p1.1"
 		{Action: "Publish", Args: []any{"p1"}}, // returns "p1.2"
 		{Action: "Deliver", Args: []any{"c1"}}, // returns queue.Delivery{ID:"p1.1", Redelivered:false}
@@ -299,7 +300,7 @@ func TestQueue_Transitions_7f566182(t *testing.T) {
 
 // boundaries: 7 steps, 3 refused, 4 unobserved.
 func TestQueue_Boundaries_1faa99e7(t *testing.T) {
-	mbtRunQueue(t, 0, []adapters.Step{
+	mbtRunQueue(t, 0, []model.Step{
 		{Action: "Publish", Args: []any{"p1"}, NoView: true}, // returns "p1.1"
 		{Action: "Deliver", Args: []any{"c2"}, NoView: true}, // returns queue.Delivery{ID:"p1.1", Redelivered:false}
 		{Action: "Tick", NoView: true},
@@ -312,7 +313,7 @@ func TestQueue_Boundaries_1faa99e7(t *testing.T) {
 
 // boundaries: 7 steps, 1 refused, 6 unobserved.
 func TestQueue_Boundaries_4cd9da68(t *testing.T) {
-	mbtRunQueue(t, 0, []adapters.Step{
+	mbtRunQueue(t, 0, []model.Step{
 		{Action: "Publish", Args: []any{"p1"}, NoView: true}, // returns "p1.1"
 		{Action: "Publish", Args: []any{"p1"}, NoView: true}, // returns "p1.2"
 		{Action: "Deliver", Args: []any{"c1"}, NoView: true}, // returns queue.Delivery{ID:"p1.1", Redelivered:false}
@@ -325,7 +326,7 @@ func TestQueue_Boundaries_4cd9da68(t *testing.T) {
 
 // boundaries: 7 steps, 3 refused, 4 unobserved.
 func TestQueue_Boundaries_b95d9f77(t *testing.T) {
-	mbtRunQueue(t, 0, []adapters.Step{
+	mbtRunQueue(t, 0, []model.Step{
 		{Action: "Publish", Args: []any{"p1"}, NoView: true}, // returns "p1.1"
 		{Action: "Deliver", Args: []any{"c1"}, NoView: true}, // returns queue.Delivery{ID:"p1.1", Redelivered:false}
 		{Action: "Tick", NoView: true},
@@ -338,7 +339,7 @@ func TestQueue_Boundaries_b95d9f77(t *testing.T) {
 
 // boundaries: 7 steps, 1 refused, 6 unobserved.
 func TestQueue_Boundaries_da551bd7(t *testing.T) {
-	mbtRunQueue(t, 0, []adapters.Step{
+	mbtRunQueue(t, 0, []model.Step{
 		{Action: "Publish", Args: []any{"p1"}, NoView: true}, // returns "p1.1"
 		{Action: "Publish", Args: []any{"p1"}, NoView: true}, // returns "p1.2"
 		{Action: "Deliver", Args: []any{"c2"}, NoView: true}, // returns queue.Delivery{ID:"p1.1", Redelivered:false}
@@ -351,7 +352,7 @@ func TestQueue_Boundaries_da551bd7(t *testing.T) {
 
 // transitions: 7 steps.
 func TestQueue_Transitions_0d8723e7(t *testing.T) {
-	mbtRunQueue(t, 0, []adapters.Step{
+	mbtRunQueue(t, 0, []model.Step{
 		{Action: "Publish", Args: []any{"p1"}}, // returns "p1.1"
 		{Action: "Deliver", Args: []any{"c1"}}, // returns queue.Delivery{ID:"p1.1", Redelivered:false}
 		{Action: "Publish", Args: []any{"p1"}}, // returns "p1.2"
@@ -364,7 +365,7 @@ func TestQueue_Transitions_0d8723e7(t *testing.T) {
 
 // transitions: 7 steps.
 func TestQueue_Transitions_6931d76c(t *testing.T) {
-	mbtRunQueue(t, 0, []adapters.Step{
+	mbtRunQueue(t, 0, []model.Step{
 		{Action: "Publish", Args: []any{"p1"}}, // returns "p1.1"
 		{Action: "Publish", Args: []any{"p1"}}, // returns "p1.2"
 		{Action: "Deliver", Args: []any{"c2"}}, // returns queue.Delivery{ID:"p1.1", Redelivered:false}
@@ -377,7 +378,7 @@ func TestQueue_Transitions_6931d76c(t *testing.T) {
 
 // transitions: 7 steps.
 func TestQueue_Transitions_b7fa9108(t *testing.T) {
-	mbtRunQueue(t, 0, []adapters.Step{
+	mbtRunQueue(t, 0, []model.Step{
 		{Action: "Publish", Args: []any{"p1"}}, // returns "p1.1"
 		{Action: "Publish", Args: []any{"p1"}}, // returns "p1.2"
 		{Action: "Deliver", Args: []any{"c2"}}, // returns queue.Delivery{ID:"p1.1", Redelivered:false}
@@ -390,7 +391,7 @@ func TestQueue_Transitions_b7fa9108(t *testing.T) {
 
 // transitions: 7 steps.
 func TestQueue_Transitions_ba7ea1e4(t *testing.T) {
-	mbtRunQueue(t, 0, []adapters.Step{
+	mbtRunQueue(t, 0, []model.Step{
 		{Action: "Publish", Args: []any{"p1"}}, // returns "p1.1"
 		{Action: "Publish", Args: []any{"p1"}}, // returns "p1.2"
 		{Action: "Deliver", Args: []any{"c1"}}, // returns queue.Delivery{ID:"p1.1", Redelivered:false}
@@ -403,7 +404,7 @@ func TestQueue_Transitions_ba7ea1e4(t *testing.T) {
 
 // transitions: 7 steps.
 func TestQueue_Transitions_c466e6df(t *testing.T) {
-	mbtRunQueue(t, 0, []adapters.Step{
+	mbtRunQueue(t, 0, []model.Step{
 		{Action: "Publish", Args: []any{"p1"}}, // returns "p1.1"
 		{Action: "Publish", Args: []any{"p1"}}, // returns "p1.2"
 		{Action: "Deliver", Args: []any{"c2"}}, // returns queue.Delivery{ID:"p1.1", Redelivered:false}
@@ -416,7 +417,7 @@ func TestQueue_Transitions_c466e6df(t *testing.T) {
 
 // transitions: 7 steps.
 func TestQueue_Transitions_f19f5f6c(t *testing.T) {
-	mbtRunQueue(t, 0, []adapters.Step{
+	mbtRunQueue(t, 0, []model.Step{
 		{Action: "Publish", Args: []any{"p1"}}, // returns "p1.1"
 		{Action: "Publish", Args: []any{"p1"}}, // returns "p1.2"
 		{Action: "Deliver", Args: []any{"c1"}}, // returns queue.Delivery{ID:"p1.1", Redelivered:false}
@@ -429,7 +430,7 @@ func TestQueue_Transitions_f19f5f6c(t *testing.T) {
 
 // transitions: 7 steps.
 func TestQueue_Transitions_f2395428(t *testing.T) {
-	mbtRunQueue(t, 0, []adapters.Step{
+	mbtRunQueue(t, 0, []model.Step{
 		{Action: "Publish", Args: []any{"p1"}}, // returns "p1.1"
 		{Action: "Publish", Args: []any{"p1"}}, // returns "p1.2"
 		{Action: "Deliver", Args: []any{"c2"}}, // returns queue.Delivery{ID:"p1.1", Redelivered:false}
@@ -442,7 +443,7 @@ func TestQueue_Transitions_f2395428(t *testing.T) {
 
 // boundaries: 8 steps, 6 refused, 2 unobserved.
 func TestQueue_Boundaries_22e379e6(t *testing.T) {
-	mbtRunQueue(t, 0, []adapters.Step{
+	mbtRunQueue(t, 0, []model.Step{
 		{Action: "Publish", Args: []any{"p1"}, NoView: true},        // returns "p1.1"
 		{Action: "Deliver", Args: []any{"c1"}, NoView: true},        // returns queue.Delivery{ID:"p1.1", Redelivered:false}
 		{Action: "Deliver", Args: []any{"c1"}, Refused: true},       // refused right after Deliver
@@ -456,7 +457,7 @@ func TestQueue_Boundaries_22e379e6(t *testing.T) {
 
 // boundaries: 8 steps, 8 refused.
 func TestQueue_Boundaries_a41cdd31(t *testing.T) {
-	mbtRunQueue(t, 0, []adapters.Step{
+	mbtRunQueue(t, 0, []model.Step{
 		{Action: "Ack", Args: []any{"c1", "p1.1"}, Refused: true},   // refused in the initial state
 		{Action: "Ack", Args: []any{"c1", "p1.2"}, Refused: true},   // refused in the initial state
 		{Action: "Ack", Args: []any{"c2", "p1.1"}, Refused: true},   // refused in the initial state
@@ -470,7 +471,7 @@ func TestQueue_Boundaries_a41cdd31(t *testing.T) {
 
 // transitions: 8 steps.
 func TestQueue_Transitions_49c57c5b(t *testing.T) {
-	mbtRunQueue(t, 0, []adapters.Step{
+	mbtRunQueue(t, 0, []model.Step{
 		{Action: "Publish", Args: []any{"p1"}}, // returns "p1.1"
 		{Action: "Publish", Args: []any{"p1"}}, // returns "p1.2"
 		{Action: "Deliver", Args: []any{"c1"}}, // returns queue.Delivery{ID:"p1.1", Redelivered:false}
@@ -484,7 +485,7 @@ func TestQueue_Transitions_49c57c5b(t *testing.T) {
 
 // transitions: 8 steps.
 func TestQueue_Transitions_73dc1d84(t *testing.T) {
-	mbtRunQueue(t, 0, []adapters.Step{
+	mbtRunQueue(t, 0, []model.Step{
 		{Action: "Publish", Args: []any{"p1"}}, // returns "p1.1"
 		{Action: "Deliver", Args: []any{"c2"}}, // returns queue.Delivery{ID:"p1.1", Redelivered:false}
 		{Action: "Tick"},
@@ -498,7 +499,7 @@ func TestQueue_Transitions_73dc1d84(t *testing.T) {
 
 // transitions: 8 steps.
 func TestQueue_Transitions_d85d8a95(t *testing.T) {
-	mbtRunQueue(t, 0, []adapters.Step{
+	mbtRunQueue(t, 0, []model.Step{
 		{Action: "Publish", Args: []any{"p1"}}, // returns "p1.1"
 		{Action: "Publish", Args: []any{"p1"}}, // returns "p1.2"
 		{Action: "Deliver", Args: []any{"c2"}}, // returns queue.Delivery{ID:"p1.1", Redelivered:false}
@@ -512,7 +513,7 @@ func TestQueue_Transitions_d85d8a95(t *testing.T) {
 
 // transitions: 9 steps.
 func TestQueue_Transitions_3d417a97(t *testing.T) {
-	mbtRunQueue(t, 0, []adapters.Step{
+	mbtRunQueue(t, 0, []model.Step{
 		{Action: "Publish", Args: []any{"p1"}}, // returns "p1.1"
 		{Action: "Publish", Args: []any{"p1"}}, // returns "p1.2"
 		{Action: "Deliver", Args: []any{"c2"}}, // returns queue.Delivery{ID:"p1.1", Redelivered:false}
@@ -527,7 +528,7 @@ func TestQueue_Transitions_3d417a97(t *testing.T) {
 
 // transitions: 9 steps.
 func TestQueue_Transitions_8bcf287a(t *testing.T) {
-	mbtRunQueue(t, 0, []adapters.Step{
+	mbtRunQueue(t, 0, []model.Step{
 		{Action: "Publish", Args: []any{"p1"}}, // returns "p1.1"
 		{Action: "Publish", Args: []any{"p1"}}, // returns "p1.2"
 		{Action: "Deliver", Args: []any{"c2"}}, // returns queue.Delivery{ID:"p1.1", Redelivered:false}
@@ -542,7 +543,7 @@ func TestQueue_Transitions_8bcf287a(t *testing.T) {
 
 // invalid: 10 steps, 8 refused, 2 unobserved.
 func TestQueue_Invalid_4d7f8692(t *testing.T) {
-	mbtRunQueue(t, 0, []adapters.Step{
+	mbtRunQueue(t, 0, []model.Step{
 		{Action: "Publish", Args: []any{"p1"}, NoView: true},             // returns "p1.1"
 		{Action: "Deliver", Args: []any{"c1"}, NoView: true},             // returns queue.Delivery{ID:"p1.1", Redelivered:false}
 		{Action: "Ack", Args: []any{"", "p1.1"}, Refused: true},          // "" is outside the domain of c
@@ -558,7 +559,7 @@ func TestQueue_Invalid_4d7f8692(t *testing.T) {
 
 // transitions: 10 steps.
 func TestQueue_Transitions_e1ca1baf(t *testing.T) {
-	mbtRunQueue(t, 0, []adapters.Step{
+	mbtRunQueue(t, 0, []model.Step{
 		{Action: "Publish", Args: []any{"p1"}}, // returns "p1.1"
 		{Action: "Publish", Args: []any{"p1"}}, // returns "p1.2"
 		{Action: "Deliver", Args: []any{"c2"}}, // returns queue.Delivery{ID:"p1.1", Redelivered:false}
@@ -574,7 +575,7 @@ func TestQueue_Transitions_e1ca1baf(t *testing.T) {
 
 // transitions: 10 steps.
 func TestQueue_Transitions_ec1c1ef3(t *testing.T) {
-	mbtRunQueue(t, 0, []adapters.Step{
+	mbtRunQueue(t, 0, []model.Step{
 		{Action: "Publish", Args: []any{"p1"}}, // returns "p1.1"
 		{Action: "Publish", Args: []any{"p1"}}, // returns "p1.2"
 		{Action: "Deliver", Args: []any{"c2"}}, // returns queue.Delivery{ID:"p1.1", Redelivered:false}
@@ -590,7 +591,7 @@ func TestQueue_Transitions_ec1c1ef3(t *testing.T) {
 
 // transitions: 14 steps.
 func TestQueue_Transitions_b8ba0a77(t *testing.T) {
-	mbtRunQueue(t, 0, []adapters.Step{
+	mbtRunQueue(t, 0, []model.Step{
 		{Action: "Publish", Args: []any{"p1"}}, // returns "p1.1"
 		{Action: "Publish", Args: []any{"p1"}}, // returns "p1.2"
 		{Action: "Deliver", Args: []any{"c2"}}, // returns queue.Delivery{ID:"p1.1", Redelivered:false}
@@ -610,7 +611,7 @@ func TestQueue_Transitions_b8ba0a77(t *testing.T) {
 
 // transitions: 16 steps.
 func TestQueue_Transitions_e2fd1e51(t *testing.T) {
-	mbtRunQueue(t, 0, []adapters.Step{
+	mbtRunQueue(t, 0, []model.Step{
 		{Action: "Publish", Args: []any{"p1"}}, // returns "p1.1"
 		{Action: "Publish", Args: []any{"p1"}}, // returns "p1.2"
 		{Action: "Deliver", Args: []any{"c2"}}, // returns queue.Delivery{ID:"p1.1", Redelivered:false}
@@ -632,7 +633,7 @@ func TestQueue_Transitions_e2fd1e51(t *testing.T) {
 
 // transitions: 17 steps.
 func TestQueue_Transitions_96654810(t *testing.T) {
-	mbtRunQueue(t, 0, []adapters.Step{
+	mbtRunQueue(t, 0, []model.Step{
 		{Action: "Publish", Args: []any{"p1"}}, // returns "p1.1"
 		{Action: "Publish", Args: []any{"p1"}}, // returns "p1.2"
 		{Action: "Deliver", Args: []any{"c2"}}, // returns queue.Delivery{ID:"p1.1", Redelivered:false}
@@ -655,7 +656,7 @@ func TestQueue_Transitions_96654810(t *testing.T) {
 
 // transitions: 18 steps.
 func TestQueue_Transitions_9c44ed78(t *testing.T) {
-	mbtRunQueue(t, 0, []adapters.Step{
+	mbtRunQueue(t, 0, []model.Step{
 		{Action: "Publish", Args: []any{"p1"}}, // returns "p1.1"
 		{Action: "Publish", Args: []any{"p1"}}, // returns "p1.2"
 		{Action: "Deliver", Args: []any{"c1"}}, // returns queue.Delivery{ID:"p1.1", Redelivered:false}
@@ -679,7 +680,7 @@ func TestQueue_Transitions_9c44ed78(t *testing.T) {
 
 // transitions: 19 steps.
 func TestQueue_Transitions_080ae0c1(t *testing.T) {
-	mbtRunQueue(t, 0, []adapters.Step{
+	mbtRunQueue(t, 0, []model.Step{
 		{Action: "Publish", Args: []any{"p1"}}, // returns "p1.1"
 		{Action: "Publish", Args: []any{"p1"}}, // returns "p1.2"
 		{Action: "Deliver", Args: []any{"c1"}}, // returns queue.Delivery{ID:"p1.1", Redelivered:false}
@@ -704,7 +705,7 @@ func TestQueue_Transitions_080ae0c1(t *testing.T) {
 
 // transitions: 20 steps.
 func TestQueue_Transitions_a027ef0f(t *testing.T) {
-	mbtRunQueue(t, 0, []adapters.Step{
+	mbtRunQueue(t, 0, []model.Step{
 		{Action: "Publish", Args: []any{"p1"}}, // returns "p1.1"
 		{Action: "Publish", Args: []any{"p1"}}, // returns "p1.2"
 		{Action: "Deliver", Args: []any{"c1"}}, // returns queue.Delivery{ID:"p1.1", Redelivered:false}
@@ -730,7 +731,7 @@ func TestQueue_Transitions_a027ef0f(t *testing.T) {
 
 // transitions: 21 steps.
 func TestQueue_Transitions_27da8b45(t *testing.T) {
-	mbtRunQueue(t, 0, []adapters.Step{
+	mbtRunQueue(t, 0, []model.Step{
 		{Action: "Publish", Args: []any{"p1"}}, // returns "p1.1"
 		{Action: "Publish", Args: []any{"p1"}}, // returns "p1.2"
 		{Action: "Deliver", Args: []any{"c2"}}, // returns queue.Delivery{ID:"p1.1", Redelivered:false}
@@ -757,7 +758,7 @@ func TestQueue_Transitions_27da8b45(t *testing.T) {
 
 // transitions: 21 steps.
 func TestQueue_Transitions_9e7e918e(t *testing.T) {
-	mbtRunQueue(t, 0, []adapters.Step{
+	mbtRunQueue(t, 0, []model.Step{
 		{Action: "Publish", Args: []any{"p1"}}, // returns "p1.1"
 		{Action: "Publish", Args: []any{"p1"}}, // returns "p1.2"
 		{Action: "Deliver", Args: []any{"c2"}}, // returns queue.Delivery{ID:"p1.1", Redelivered:false}
@@ -784,7 +785,7 @@ func TestQueue_Transitions_9e7e918e(t *testing.T) {
 
 // transitions: 26 steps.
 func TestQueue_Transitions_13fc8841(t *testing.T) {
-	mbtRunQueue(t, 0, []adapters.Step{
+	mbtRunQueue(t, 0, []model.Step{
 		{Action: "Tick"},
 		{Action: "RestartBroker"},
 		{Action: "Publish", Args: []any{"p1"}}, // returns "p1.1"
@@ -816,7 +817,7 @@ func TestQueue_Transitions_13fc8841(t *testing.T) {
 
 // transitions: 26 steps.
 func TestQueue_Transitions_945af9c8(t *testing.T) {
-	mbtRunQueue(t, 0, []adapters.Step{
+	mbtRunQueue(t, 0, []model.Step{
 		{Action: "Publish", Args: []any{"p1"}}, // returns "p1.1"
 		{Action: "Publish", Args: []any{"p1"}}, // returns "p1.2"
 		{Action: "Deliver", Args: []any{"c2"}}, // returns queue.Delivery{ID:"p1.1", Redelivered:false}
@@ -848,7 +849,7 @@ func TestQueue_Transitions_945af9c8(t *testing.T) {
 
 // transitions: 28 steps.
 func TestQueue_Transitions_44351ef1(t *testing.T) {
-	mbtRunQueue(t, 0, []adapters.Step{
+	mbtRunQueue(t, 0, []model.Step{
 		{Action: "Publish", Args: []any{"p1"}}, // returns "p1.1"
 		{Action: "Publish", Args: []any{"p1"}}, // returns "p1.2"
 		{Action: "Tick"},
@@ -882,7 +883,7 @@ func TestQueue_Transitions_44351ef1(t *testing.T) {
 
 // transitions: 38 steps.
 func TestQueue_Transitions_240e4c4e(t *testing.T) {
-	mbtRunQueue(t, 0, []adapters.Step{
+	mbtRunQueue(t, 0, []model.Step{
 		{Action: "Publish", Args: []any{"p1"}}, // returns "p1.1"
 		{Action: "Deliver", Args: []any{"c2"}}, // returns queue.Delivery{ID:"p1.1", Redelivered:false}
 		{Action: "Publish", Args: []any{"p1"}}, // returns "p1.2"
@@ -926,7 +927,7 @@ func TestQueue_Transitions_240e4c4e(t *testing.T) {
 
 // transitions: 44 steps.
 func TestQueue_Transitions_8c7e123e(t *testing.T) {
-	mbtRunQueue(t, 0, []adapters.Step{
+	mbtRunQueue(t, 0, []model.Step{
 		{Action: "Publish", Args: []any{"p1"}}, // returns "p1.1"
 		{Action: "Deliver", Args: []any{"c1"}}, // returns queue.Delivery{ID:"p1.1", Redelivered:false}
 		{Action: "Tick"},
@@ -976,7 +977,7 @@ func TestQueue_Transitions_8c7e123e(t *testing.T) {
 
 // transitions: 50 steps.
 func TestQueue_Transitions_c0cd9dd0(t *testing.T) {
-	mbtRunQueue(t, 0, []adapters.Step{
+	mbtRunQueue(t, 0, []model.Step{
 		{Action: "Publish", Args: []any{"p1"}}, // returns "p1.1"
 		{Action: "Deliver", Args: []any{"c2"}}, // returns queue.Delivery{ID:"p1.1", Redelivered:false}
 		{Action: "Tick"},

@@ -21,7 +21,7 @@ import (
 
 // mbtRunReservations drives steps through the model and a fresh adapter, and fails the
 // test at the first step where they disagree.
-func mbtRunReservations(t *testing.T, init int, steps []adapters.Step) {
+func mbtRunReservations(t *testing.T, init int, steps []model.Step) {
 	t.Helper()
 	m, err := reservations.Model(reservations.Config{Apples: 2, Pears: 1, Reservations: 3})
 	if err != nil {
@@ -36,7 +36,7 @@ func mbtRunReservations(t *testing.T, init int, steps []adapters.Step) {
 
 // invalid: 2 steps, 2 refused.
 func TestReservations_Invalid_f2ebf97f(t *testing.T) {
-	mbtRunReservations(t, 0, []adapters.Step{
+	mbtRunReservations(t, 0, []model.Step{
 		{Action: "Reserve", Args: []any{""}, Refused: true},        // "" is outside the domain of item
 		{Action: "Reserve", Args: []any{"unknown"}, Refused: true}, // "unknown" is outside the domain of item
 	})
@@ -44,7 +44,7 @@ func TestReservations_Invalid_f2ebf97f(t *testing.T) {
 
 // conditions: 2 steps, 1 refused, 1 unobserved.
 func TestReservations_Conditions_169ec7fa(t *testing.T) {
-	mbtRunReservations(t, 0, []adapters.Step{
+	mbtRunReservations(t, 0, []model.Step{
 		{Action: "Reserve", Args: []any{"pear"}, NoView: true},  // returns "r1"
 		{Action: "Reserve", Args: []any{"pear"}, Refused: true}, // refused right after Reserve; Reserve("apple") is enabled here; only "in stock" is false
 	})
@@ -52,7 +52,7 @@ func TestReservations_Conditions_169ec7fa(t *testing.T) {
 
 // invalid: 3 steps, 2 refused, 1 unobserved.
 func TestReservations_Invalid_043ee571(t *testing.T) {
-	mbtRunReservations(t, 0, []adapters.Step{
+	mbtRunReservations(t, 0, []model.Step{
 		{Action: "Reserve", Args: []any{"apple"}, NoView: true},         // returns "r1"
 		{Action: "Get", Args: []any{model.Ref("r4")}, Refused: true},    // "r4" is outside the domain of id
 		{Action: "Cancel", Args: []any{model.Ref("r4")}, Refused: true}, // "r4" is outside the domain of id
@@ -61,7 +61,7 @@ func TestReservations_Invalid_043ee571(t *testing.T) {
 
 // conditions: 3 steps, 1 refused, 2 unobserved.
 func TestReservations_Conditions_e37ec0f4(t *testing.T) {
-	mbtRunReservations(t, 0, []adapters.Step{
+	mbtRunReservations(t, 0, []model.Step{
 		{Action: "Reserve", Args: []any{"apple"}, NoView: true},  // returns "r1"
 		{Action: "Reserve", Args: []any{"apple"}, NoView: true},  // returns "r2"
 		{Action: "Reserve", Args: []any{"apple"}, Refused: true}, // refused right after Reserve; Reserve("pear") is enabled here; only "in stock" is false
@@ -70,7 +70,7 @@ func TestReservations_Conditions_e37ec0f4(t *testing.T) {
 
 // boundaries: 4 steps, 2 refused, 2 unobserved.
 func TestReservations_Boundaries_14c5f01e(t *testing.T) {
-	mbtRunReservations(t, 0, []adapters.Step{
+	mbtRunReservations(t, 0, []model.Step{
 		{Action: "Reserve", Args: []any{"apple"}, NoView: true}, // returns "r1"
 		{Action: "Cancel", Args: []any{model.Ref("r1")}, NoView: true},
 		{Action: "Get", Args: []any{model.Ref("r1")}, Refused: true},    // refused right after Cancel
@@ -80,7 +80,7 @@ func TestReservations_Boundaries_14c5f01e(t *testing.T) {
 
 // boundaries: 5 steps, 4 refused, 1 unobserved.
 func TestReservations_Boundaries_39936ccd(t *testing.T) {
-	mbtRunReservations(t, 0, []adapters.Step{
+	mbtRunReservations(t, 0, []model.Step{
 		{Action: "Reserve", Args: []any{"apple"}, NoView: true},         // returns "r1"
 		{Action: "Get", Args: []any{model.Ref("r2")}, Refused: true},    // Get("r1") is enabled here
 		{Action: "Get", Args: []any{model.Ref("r3")}, Refused: true},    // Get("r1") is enabled here
@@ -91,7 +91,7 @@ func TestReservations_Boundaries_39936ccd(t *testing.T) {
 
 // boundaries: 5 steps, 2 refused, 3 unobserved.
 func TestReservations_Boundaries_7d720ad4(t *testing.T) {
-	mbtRunReservations(t, 0, []adapters.Step{
+	mbtRunReservations(t, 0, []model.Step{
 		{Action: "Reserve", Args: []any{"apple"}, NoView: true}, // returns "r1"
 		{Action: "Reserve", Args: []any{"apple"}, NoView: true}, // returns "r2"
 		{Action: "Cancel", Args: []any{model.Ref("r1")}, NoView: true},
@@ -102,7 +102,7 @@ func TestReservations_Boundaries_7d720ad4(t *testing.T) {
 
 // boundaries: 5 steps, 2 refused, 3 unobserved.
 func TestReservations_Boundaries_f754bc73(t *testing.T) {
-	mbtRunReservations(t, 0, []adapters.Step{
+	mbtRunReservations(t, 0, []model.Step{
 		{Action: "Reserve", Args: []any{"apple"}, NoView: true}, // returns "r1"
 		{Action: "Reserve", Args: []any{"apple"}, NoView: true}, // returns "r2"
 		{Action: "Cancel", Args: []any{model.Ref("r2")}, NoView: true},
@@ -113,7 +113,7 @@ func TestReservations_Boundaries_f754bc73(t *testing.T) {
 
 // reset: 5 steps, 3 unobserved.
 func TestReservations_Reset_72fd833e(t *testing.T) {
-	mbtRunReservations(t, 0, []adapters.Step{
+	mbtRunReservations(t, 0, []model.Step{
 		{Action: "Reserve", Args: []any{"apple"}, NoView: true}, // returns "r1"
 		{Action: "Reserve", Args: []any{"apple"}, NoView: true}, // returns "r2"
 		{Action: "Reserve", Args: []any{"pear"}, NoView: true},  // returns "r3"
@@ -124,7 +124,7 @@ func TestReservations_Reset_72fd833e(t *testing.T) {
 
 // transitions: 5 steps.
 func TestReservations_Transitions_92f4f918(t *testing.T) {
-	mbtRunReservations(t, 0, []adapters.Step{
+	mbtRunReservations(t, 0, []model.Step{
 		{Action: "Reserve", Args: []any{"pear"}},  // returns "r1"
 		{Action: "Reserve", Args: []any{"apple"}}, // returns "r2"
 		{Action: "Cancel", Args: []any{model.Ref("r2")}},
@@ -135,7 +135,7 @@ func TestReservations_Transitions_92f4f918(t *testing.T) {
 
 // transitions: 5 steps.
 func TestReservations_Transitions_c7f65cb4(t *testing.T) {
-	mbtRunReservations(t, 0, []adapters.Step{
+	mbtRunReservations(t, 0, []model.Step{
 		{Action: "Reserve", Args: []any{"apple"}}, // returns "r1"
 		{Action: "Reserve", Args: []any{"apple"}}, // returns "r2"
 		{Action: "Cancel", Args: []any{model.Ref("r2")}},
@@ -146,7 +146,7 @@ func TestReservations_Transitions_c7f65cb4(t *testing.T) {
 
 // transitions: 5 steps.
 func TestReservations_Transitions_cad5e0aa(t *testing.T) {
-	mbtRunReservations(t, 0, []adapters.Step{
+	mbtRunReservations(t, 0, []model.Step{
 		{Action: "Reserve", Args: []any{"apple"}}, // returns "r1"
 		{Action: "Reserve", Args: []any{"pear"}},  // returns "r2"
 		{Action: "Reserve", Args: []any{"apple"}}, // returns "r3"
@@ -157,7 +157,7 @@ func TestReservations_Transitions_cad5e0aa(t *testing.T) {
 
 // transitions: 5 steps.
 func TestReservations_Transitions_cc4bb91c(t *testing.T) {
-	mbtRunReservations(t, 0, []adapters.Step{
+	mbtRunReservations(t, 0, []model.Step{
 		{Action: "Reserve", Args: []any{"apple"}}, // returns "r1"
 		{Action: "Reserve", Args: []any{"pear"}},  // returns "r2"
 		{Action: "Reserve", Args: []any{"apple"}}, // returns "r3"
@@ -168,7 +168,7 @@ func TestReservations_Transitions_cc4bb91c(t *testing.T) {
 
 // transitions: 5 steps.
 func TestReservations_Transitions_d28cc515(t *testing.T) {
-	mbtRunReservations(t, 0, []adapters.Step{
+	mbtRunReservations(t, 0, []model.Step{
 		{Action: "Reserve", Args: []any{"pear"}},  // returns "r1"
 		{Action: "Reserve", Args: []any{"apple"}}, // returns "r2"
 		{Action: "Cancel", Args: []any{model.Ref("r2")}},
@@ -179,7 +179,7 @@ func TestReservations_Transitions_d28cc515(t *testing.T) {
 
 // conditions: 6 steps, 6 refused.
 func TestReservations_Conditions_40f95f95(t *testing.T) {
-	mbtRunReservations(t, 0, []adapters.Step{
+	mbtRunReservations(t, 0, []model.Step{
 		{Action: "Get", Args: []any{model.Ref("r1")}, Refused: true},    // refused in the initial state; only "held" is false
 		{Action: "Get", Args: []any{model.Ref("r2")}, Refused: true},    // refused in the initial state; only "held" is false
 		{Action: "Get", Args: []any{model.Ref("r3")}, Refused: true},    // refused in the initial state; only "held" is false
@@ -191,7 +191,7 @@ func TestReservations_Conditions_40f95f95(t *testing.T) {
 
 // boundaries: 6 steps, 2 refused, 4 unobserved.
 func TestReservations_Boundaries_6771a836(t *testing.T) {
-	mbtRunReservations(t, 0, []adapters.Step{
+	mbtRunReservations(t, 0, []model.Step{
 		{Action: "Reserve", Args: []any{"apple"}, NoView: true}, // returns "r1"
 		{Action: "Reserve", Args: []any{"apple"}, NoView: true}, // returns "r2"
 		{Action: "Reserve", Args: []any{"pear"}, NoView: true},  // returns "r3"
@@ -203,7 +203,7 @@ func TestReservations_Boundaries_6771a836(t *testing.T) {
 
 // transitions: 6 steps.
 func TestReservations_Transitions_664c560b(t *testing.T) {
-	mbtRunReservations(t, 0, []adapters.Step{
+	mbtRunReservations(t, 0, []model.Step{
 		{Action: "Reserve", Args: []any{"pear"}},      // returns "r1"
 		{Action: "Get", Args: []any{model.Ref("r1")}}, // returns "pear"
 		{Action: "Cancel", Args: []any{model.Ref("r1")}},
@@ -215,7 +215,7 @@ func TestReservations_Transitions_664c560b(t *testing.T) {
 
 // transitions: 6 steps.
 func TestReservations_Transitions_a8791da7(t *testing.T) {
-	mbtRunReservations(t, 0, []adapters.Step{
+	mbtRunReservations(t, 0, []model.Step{
 		{Action: "Reserve", Args: []any{"apple"}}, // returns "r1"
 		{Action: "Reserve", Args: []any{"pear"}},  // returns "r2"
 		{Action: "Cancel", Args: []any{model.Ref("r2")}},
@@ -227,7 +227,7 @@ func TestReservations_Transitions_a8791da7(t *testing.T) {
 
 // transitions: 6 steps.
 func TestReservations_Transitions_d23eff7a(t *testing.T) {
-	mbtRunReservations(t, 0, []adapters.Step{
+	mbtRunReservations(t, 0, []model.Step{
 		{Action: "Reserve", Args: []any{"apple"}},     // returns "r1"
 		{Action: "Get", Args: []any{model.Ref("r1")}}, // returns "apple"
 		{Action: "Cancel", Args: []any{model.Ref("r1")}},
@@ -239,7 +239,7 @@ func TestReservations_Transitions_d23eff7a(t *testing.T) {
 
 // transitions: 7 steps.
 func TestReservations_Transitions_100a763c(t *testing.T) {
-	mbtRunReservations(t, 0, []adapters.Step{
+	mbtRunReservations(t, 0, []model.Step{
 		{Action: "Reserve", Args: []any{"pear"}},  // returns "r1"
 		{Action: "Reserve", Args: []any{"apple"}}, // returns "r2"
 		{Action: "Reserve", Args: []any{"apple"}}, // returns "r3"
@@ -252,7 +252,7 @@ func TestReservations_Transitions_100a763c(t *testing.T) {
 
 // transitions: 7 steps.
 func TestReservations_Transitions_10ad1d0e(t *testing.T) {
-	mbtRunReservations(t, 0, []adapters.Step{
+	mbtRunReservations(t, 0, []model.Step{
 		{Action: "Reserve", Args: []any{"apple"}},     // returns "r1"
 		{Action: "Reserve", Args: []any{"pear"}},      // returns "r2"
 		{Action: "Get", Args: []any{model.Ref("r1")}}, // returns "apple"
@@ -265,7 +265,7 @@ func TestReservations_Transitions_10ad1d0e(t *testing.T) {
 
 // transitions: 7 steps.
 func TestReservations_Transitions_2abfde24(t *testing.T) {
-	mbtRunReservations(t, 0, []adapters.Step{
+	mbtRunReservations(t, 0, []model.Step{
 		{Action: "Reserve", Args: []any{"pear"}},  // returns "r1"
 		{Action: "Reserve", Args: []any{"apple"}}, // returns "r2"
 		{Action: "Reserve", Args: []any{"apple"}}, // returns "r3"
@@ -278,7 +278,7 @@ func TestReservations_Transitions_2abfde24(t *testing.T) {
 
 // transitions: 7 steps.
 func TestReservations_Transitions_321b7b7e(t *testing.T) {
-	mbtRunReservations(t, 0, []adapters.Step{
+	mbtRunReservations(t, 0, []model.Step{
 		{Action: "Reserve", Args: []any{"apple"}}, // returns "r1"
 		{Action: "Reserve", Args: []any{"apple"}}, // returns "r2"
 		{Action: "Cancel", Args: []any{model.Ref("r2")}},
@@ -291,7 +291,7 @@ func TestReservations_Transitions_321b7b7e(t *testing.T) {
 
 // transitions: 7 steps.
 func TestReservations_Transitions_4b38d32a(t *testing.T) {
-	mbtRunReservations(t, 0, []adapters.Step{
+	mbtRunReservations(t, 0, []model.Step{
 		{Action: "Reserve", Args: []any{"apple"}}, // returns "r1"
 		{Action: "Reserve", Args: []any{"apple"}}, // returns "r2"
 		{Action: "Reserve", Args: []any{"pear"}},  // returns "r3"
@@ -304,7 +304,7 @@ func TestReservations_Transitions_4b38d32a(t *testing.T) {
 
 // transitions: 7 steps.
 func TestReservations_Transitions_8493986c(t *testing.T) {
-	mbtRunReservations(t, 0, []adapters.Step{
+	mbtRunReservations(t, 0, []model.Step{
 		{Action: "Reserve", Args: []any{"apple"}}, // returns "r1"
 		{Action: "Reserve", Args: []any{"apple"}}, // returns "r2"
 		{Action: "Reserve", Args: []any{"pear"}},  // returns "r3"
@@ -317,7 +317,7 @@ func TestReservations_Transitions_8493986c(t *testing.T) {
 
 // transitions: 7 steps.
 func TestReservations_Transitions_c1c17f52(t *testing.T) {
-	mbtRunReservations(t, 0, []adapters.Step{
+	mbtRunReservations(t, 0, []model.Step{
 		{Action: "Reserve", Args: []any{"pear"}},  // returns "r1"
 		{Action: "Reserve", Args: []any{"apple"}}, // returns "r2"
 		{Action: "Reserve", Args: []any{"apple"}}, // returns "r3"
@@ -330,7 +330,7 @@ func TestReservations_Transitions_c1c17f52(t *testing.T) {
 
 // transitions: 8 steps.
 func TestReservations_Transitions_937f2251(t *testing.T) {
-	mbtRunReservations(t, 0, []adapters.Step{
+	mbtRunReservations(t, 0, []model.Step{
 		{Action: "Reserve", Args: []any{"pear"}},      // returns "r1"
 		{Action: "Reserve", Args: []any{"apple"}},     // returns "r2"
 		{Action: "Get", Args: []any{model.Ref("r1")}}, // returns "pear"
@@ -344,7 +344,7 @@ func TestReservations_Transitions_937f2251(t *testing.T) {
 
 // transitions: 8 steps.
 func TestReservations_Transitions_a10590ab(t *testing.T) {
-	mbtRunReservations(t, 0, []adapters.Step{
+	mbtRunReservations(t, 0, []model.Step{
 		{Action: "Reserve", Args: []any{"pear"}},      // returns "r1"
 		{Action: "Reserve", Args: []any{"apple"}},     // returns "r2"
 		{Action: "Reserve", Args: []any{"apple"}},     // returns "r3"
@@ -358,7 +358,7 @@ func TestReservations_Transitions_a10590ab(t *testing.T) {
 
 // transitions: 9 steps.
 func TestReservations_Transitions_28c3c40a(t *testing.T) {
-	mbtRunReservations(t, 0, []adapters.Step{
+	mbtRunReservations(t, 0, []model.Step{
 		{Action: "Reserve", Args: []any{"apple"}}, // returns "r1"
 		{Action: "Reserve", Args: []any{"apple"}}, // returns "r2"
 		{Action: "Reserve", Args: []any{"pear"}},  // returns "r3"
@@ -373,7 +373,7 @@ func TestReservations_Transitions_28c3c40a(t *testing.T) {
 
 // transitions: 9 steps.
 func TestReservations_Transitions_ccb8188a(t *testing.T) {
-	mbtRunReservations(t, 0, []adapters.Step{
+	mbtRunReservations(t, 0, []model.Step{
 		{Action: "Reserve", Args: []any{"apple"}}, // returns "r1"
 		{Action: "Reserve", Args: []any{"pear"}},  // returns "r2"
 		{Action: "Reserve", Args: []any{"apple"}}, // returns "r3"
@@ -388,7 +388,7 @@ func TestReservations_Transitions_ccb8188a(t *testing.T) {
 
 // transitions: 10 steps.
 func TestReservations_Transitions_1de99a55(t *testing.T) {
-	mbtRunReservations(t, 0, []adapters.Step{
+	mbtRunReservations(t, 0, []model.Step{
 		{Action: "Reserve", Args: []any{"apple"}},     // returns "r1"
 		{Action: "Reserve", Args: []any{"pear"}},      // returns "r2"
 		{Action: "Reserve", Args: []any{"apple"}},     // returns "r3"
@@ -404,7 +404,7 @@ func TestReservations_Transitions_1de99a55(t *testing.T) {
 
 // transitions: 11 steps.
 func TestReservations_Transitions_da2bfda6(t *testing.T) {
-	mbtRunReservations(t, 0, []adapters.Step{
+	mbtRunReservations(t, 0, []model.Step{
 		{Action: "Reserve", Args: []any{"apple"}},     // returns "r1"
 		{Action: "Reserve", Args: []any{"apple"}},     // returns "r2"
 		{Action: "Get", Args: []any{model.Ref("r1")}}, // returns "apple"
@@ -421,7 +421,7 @@ func TestReservations_Transitions_da2bfda6(t *testing.T) {
 
 // transitions: 12 steps.
 func TestReservations_Transitions_8b8f078f(t *testing.T) {
-	mbtRunReservations(t, 0, []adapters.Step{
+	mbtRunReservations(t, 0, []model.Step{
 		{Action: "Reserve", Args: []any{"apple"}},     // returns "r1"
 		{Action: "Reserve", Args: []any{"apple"}},     // returns "r2"
 		{Action: "Reserve", Args: []any{"pear"}},      // returns "r3"

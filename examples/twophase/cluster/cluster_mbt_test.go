@@ -9,6 +9,7 @@ import (
 
 	"github.com/mbtgo/mbt/adapters"
 	"github.com/mbtgo/mbt/examples/twophase/cluster"
+	"github.com/mbtgo/mbt/model"
 )
 
 // Coverage (model Cluster: 188 states, 691 transitions):
@@ -22,7 +23,7 @@ import (
 
 // mbtRunCluster drives steps through the model and a fresh adapter, and fails the
 // test at the first step where they disagree.
-func mbtRunCluster(t *testing.T, init int, steps []adapters.Step) {
+func mbtRunCluster(t *testing.T, init int, steps []model.Step) {
 	t.Helper()
 	m, err := cluster.Model(cluster.Config{RM: 2, MaxFaults: 1})
 	if err != nil {
@@ -37,7 +38,7 @@ func mbtRunCluster(t *testing.T, init int, steps []adapters.Step) {
 
 // conditions: 2 steps, 1 refused, 1 unobserved.
 func TestCluster_Conditions_63a2d764(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "CrashTM", NoView: true},
 		{Action: "Abort", Refused: true}, // refused right after CrashTM; only "tm up" is false
 	})
@@ -45,7 +46,7 @@ func TestCluster_Conditions_63a2d764(t *testing.T) {
 
 // boundaries: 2 steps, 1 refused, 1 unobserved.
 func TestCluster_Boundaries_91516d9f(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "CrashRM", Args: []any{1}, NoView: true},
 		{Action: "RestartRM", Args: []any{0}, Refused: true}, // RestartRM(1) is enabled here
 	})
@@ -53,7 +54,7 @@ func TestCluster_Boundaries_91516d9f(t *testing.T) {
 
 // boundaries: 2 steps, 1 refused, 1 unobserved.
 func TestCluster_Boundaries_945ecc26(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "Prepare", Args: []any{1}, NoView: true},   // returns true
 		{Action: "RMResend", Args: []any{0}, Refused: true}, // RMResend(1) is enabled here
 	})
@@ -61,7 +62,7 @@ func TestCluster_Boundaries_945ecc26(t *testing.T) {
 
 // boundaries: 2 steps, 1 refused, 1 unobserved.
 func TestCluster_Boundaries_f35e8036(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "Prepare", Args: []any{0}, NoView: true},   // returns true
 		{Action: "RMResend", Args: []any{1}, Refused: true}, // RMResend(0) is enabled here
 	})
@@ -69,7 +70,7 @@ func TestCluster_Boundaries_f35e8036(t *testing.T) {
 
 // transitions: 2 steps.
 func TestCluster_Transitions_09f38d1f(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "LoseReplies", Args: []any{"rm1->tm"}},
 		{Action: "Heal"},
 	})
@@ -77,7 +78,7 @@ func TestCluster_Transitions_09f38d1f(t *testing.T) {
 
 // transitions: 2 steps.
 func TestCluster_Transitions_0bbf638b(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "LoseReplies", Args: []any{"tm->rm1"}},
 		{Action: "Heal"},
 	})
@@ -85,7 +86,7 @@ func TestCluster_Transitions_0bbf638b(t *testing.T) {
 
 // transitions: 2 steps.
 func TestCluster_Transitions_199b41c5(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "LoseRequests", Args: []any{"tm->rm1"}},
 		{Action: "Heal"},
 	})
@@ -93,7 +94,7 @@ func TestCluster_Transitions_199b41c5(t *testing.T) {
 
 // transitions: 2 steps.
 func TestCluster_Transitions_1fc81630(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "LoseRequests", Args: []any{"rm0->tm"}},
 		{Action: "Abort"}, // returns 2
 	})
@@ -101,7 +102,7 @@ func TestCluster_Transitions_1fc81630(t *testing.T) {
 
 // transitions: 2 steps.
 func TestCluster_Transitions_2cad7631(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "Abort"}, // returns 2
 		{Action: "LoseReplies", Args: []any{"rm1->tm"}},
 	})
@@ -109,7 +110,7 @@ func TestCluster_Transitions_2cad7631(t *testing.T) {
 
 // transitions: 2 steps.
 func TestCluster_Transitions_6db0a040(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "LoseReplies", Args: []any{"rm0->tm"}},
 		{Action: "Heal"},
 	})
@@ -117,7 +118,7 @@ func TestCluster_Transitions_6db0a040(t *testing.T) {
 
 // transitions: 2 steps.
 func TestCluster_Transitions_7f361466(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "LoseReplies", Args: []any{"tm->rm0"}},
 		{Action: "Abort"}, // returns 1
 	})
@@ -125,7 +126,7 @@ func TestCluster_Transitions_7f361466(t *testing.T) {
 
 // transitions: 2 steps.
 func TestCluster_Transitions_9dfbc620(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "LoseReplies", Args: []any{"tm->rm0"}},
 		{Action: "Heal"},
 	})
@@ -133,7 +134,7 @@ func TestCluster_Transitions_9dfbc620(t *testing.T) {
 
 // transitions: 2 steps.
 func TestCluster_Transitions_a59e7793(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "LoseReplies", Args: []any{"tm->rm1"}},
 		{Action: "Abort"}, // returns 1
 	})
@@ -141,7 +142,7 @@ func TestCluster_Transitions_a59e7793(t *testing.T) {
 
 // transitions: 2 steps.
 func TestCluster_Transitions_c46f6729(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "LoseRequests", Args: []any{"rm1->tm"}},
 		{Action: "Heal"},
 	})
@@ -149,7 +150,7 @@ func TestCluster_Transitions_c46f6729(t *testing.T) {
 
 // transitions: 2 steps.
 func TestCluster_Transitions_cd3d8acf(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "LoseReplies", Args: []any{"rm1->tm"}},
 		{Action: "Abort"}, // returns 2
 	})
@@ -157,7 +158,7 @@ func TestCluster_Transitions_cd3d8acf(t *testing.T) {
 
 // transitions: 2 steps.
 func TestCluster_Transitions_eb39e011(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "LoseRequests", Args: []any{"rm1->tm"}},
 		{Action: "Abort"}, // returns 2
 	})
@@ -165,7 +166,7 @@ func TestCluster_Transitions_eb39e011(t *testing.T) {
 
 // transitions: 2 steps.
 func TestCluster_Transitions_f2368e86(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "LoseReplies", Args: []any{"rm0->tm"}},
 		{Action: "Abort"}, // returns 2
 	})
@@ -173,7 +174,7 @@ func TestCluster_Transitions_f2368e86(t *testing.T) {
 
 // invalid: 3 steps, 2 refused, 1 unobserved.
 func TestCluster_Invalid_bc3a75b4(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "Prepare", Args: []any{0}, NoView: true},    // returns true
 		{Action: "RMResend", Args: []any{-1}, Refused: true}, // -1 is outside the domain of rm
 		{Action: "RMResend", Args: []any{2}, Refused: true},  // 2 is outside the domain of rm
@@ -182,7 +183,7 @@ func TestCluster_Invalid_bc3a75b4(t *testing.T) {
 
 // invalid: 3 steps, 2 refused, 1 unobserved.
 func TestCluster_Invalid_cbaa0855(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "CrashRM", Args: []any{0}, NoView: true},
 		{Action: "RestartRM", Args: []any{-1}, Refused: true}, // -1 is outside the domain of rm
 		{Action: "RestartRM", Args: []any{2}, Refused: true},  // 2 is outside the domain of rm
@@ -191,7 +192,7 @@ func TestCluster_Invalid_cbaa0855(t *testing.T) {
 
 // conditions: 3 steps, 1 refused, 2 unobserved.
 func TestCluster_Conditions_1931393b(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "Abort", NoView: true}, // returns 2
 		{Action: "CrashTM", NoView: true},
 		{Action: "TMResend", Refused: true}, // only "tm up" is false
@@ -200,7 +201,7 @@ func TestCluster_Conditions_1931393b(t *testing.T) {
 
 // conditions: 3 steps, 2 refused, 1 unobserved.
 func TestCluster_Conditions_19d89e08(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "Abort", NoView: true},     // returns 2
 		{Action: "Abort", Refused: true},    // refused right after Abort; only "undecided" is false
 		{Action: "TMResend", Refused: true}, // only "an rm has not acknowledged" is false
@@ -209,7 +210,7 @@ func TestCluster_Conditions_19d89e08(t *testing.T) {
 
 // conditions: 3 steps, 1 refused, 2 unobserved.
 func TestCluster_Conditions_5cfb85ea(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "Prepare", Args: []any{1}, NoView: true}, // returns true
 		{Action: "CrashRM", Args: []any{1}, NoView: true},
 		{Action: "RMResend", Args: []any{1}, Refused: true}, // refused right after CrashRM; only "rm up" is false
@@ -218,7 +219,7 @@ func TestCluster_Conditions_5cfb85ea(t *testing.T) {
 
 // conditions: 3 steps, 1 refused, 2 unobserved.
 func TestCluster_Conditions_6ca3ab2b(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "Prepare", Args: []any{0}, NoView: true}, // returns true
 		{Action: "CrashRM", Args: []any{0}, NoView: true},
 		{Action: "RMResend", Args: []any{0}, Refused: true}, // refused right after CrashRM; only "rm up" is false
@@ -227,7 +228,7 @@ func TestCluster_Conditions_6ca3ab2b(t *testing.T) {
 
 // conditions: 3 steps, 2 refused, 1 unobserved.
 func TestCluster_Conditions_82ba35c3(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "CrashRM", Args: []any{0}, NoView: true},
 		{Action: "Prepare", Args: []any{0}, Refused: true}, // refused right after CrashRM; only "rm up" is false
 		{Action: "RMAbort", Args: []any{0}, Refused: true}, // refused right after CrashRM; only "rm up" is false
@@ -236,7 +237,7 @@ func TestCluster_Conditions_82ba35c3(t *testing.T) {
 
 // conditions: 3 steps, 3 refused.
 func TestCluster_Conditions_c7256688(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "RMResend", Args: []any{0}, Refused: true}, // refused in the initial state; only "rm prepared" is false
 		{Action: "RMResend", Args: []any{1}, Refused: true}, // refused in the initial state; only "rm prepared" is false
 		{Action: "TMResend", Refused: true},                 // refused in the initial state; only "decided" is false
@@ -245,7 +246,7 @@ func TestCluster_Conditions_c7256688(t *testing.T) {
 
 // conditions: 3 steps, 2 refused, 1 unobserved.
 func TestCluster_Conditions_cc6863ce(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "CrashRM", Args: []any{1}, NoView: true},
 		{Action: "Prepare", Args: []any{1}, Refused: true}, // refused right after CrashRM; only "rm up" is false
 		{Action: "RMAbort", Args: []any{1}, Refused: true}, // refused right after CrashRM; only "rm up" is false
@@ -254,7 +255,7 @@ func TestCluster_Conditions_cc6863ce(t *testing.T) {
 
 // boundaries: 3 steps, 1 refused, 2 unobserved.
 func TestCluster_Boundaries_4faf40ee(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "LoseRequests", Args: []any{"rm0->tm"}, NoView: true},
 		{Action: "Heal", NoView: true},
 		{Action: "Heal", Refused: true}, // refused right after Heal
@@ -263,7 +264,7 @@ func TestCluster_Boundaries_4faf40ee(t *testing.T) {
 
 // boundaries: 3 steps, 2 refused, 1 unobserved.
 func TestCluster_Boundaries_5a8136bc(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "RMAbort", Args: []any{0}, NoView: true},
 		{Action: "Prepare", Args: []any{0}, Refused: true}, // refused right after RMAbort
 		{Action: "RMAbort", Args: []any{0}, Refused: true}, // refused right after RMAbort
@@ -272,7 +273,7 @@ func TestCluster_Boundaries_5a8136bc(t *testing.T) {
 
 // boundaries: 3 steps, 1 refused, 2 unobserved.
 func TestCluster_Boundaries_5edf5877(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "CrashRM", Args: []any{1}, NoView: true},
 		{Action: "RestartRM", Args: []any{1}, NoView: true},
 		{Action: "RestartRM", Args: []any{1}, Refused: true}, // refused right after RestartRM
@@ -281,7 +282,7 @@ func TestCluster_Boundaries_5edf5877(t *testing.T) {
 
 // boundaries: 3 steps, 2 refused, 1 unobserved.
 func TestCluster_Boundaries_7128d889(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "RMAbort", Args: []any{1}, NoView: true},
 		{Action: "Prepare", Args: []any{1}, Refused: true}, // refused right after RMAbort
 		{Action: "RMAbort", Args: []any{1}, Refused: true}, // refused right after RMAbort
@@ -290,7 +291,7 @@ func TestCluster_Boundaries_7128d889(t *testing.T) {
 
 // boundaries: 3 steps, 1 refused, 2 unobserved.
 func TestCluster_Boundaries_8869b472(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "Prepare", Args: []any{0}, NoView: true},   // returns true
 		{Action: "Abort", NoView: true},                     // returns 2
 		{Action: "RMResend", Args: []any{0}, Refused: true}, // refused right after Abort
@@ -299,7 +300,7 @@ func TestCluster_Boundaries_8869b472(t *testing.T) {
 
 // boundaries: 3 steps, 1 refused, 2 unobserved.
 func TestCluster_Boundaries_c80f29ee(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "CrashRM", Args: []any{0}, NoView: true},
 		{Action: "RestartRM", Args: []any{0}, NoView: true},
 		{Action: "RestartRM", Args: []any{0}, Refused: true}, // refused right after RestartRM
@@ -308,7 +309,7 @@ func TestCluster_Boundaries_c80f29ee(t *testing.T) {
 
 // boundaries: 3 steps, 1 refused, 2 unobserved.
 func TestCluster_Boundaries_d5e940ce(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "Prepare", Args: []any{1}, NoView: true},   // returns true
 		{Action: "Abort", NoView: true},                     // returns 2
 		{Action: "RMResend", Args: []any{1}, Refused: true}, // refused right after Abort
@@ -317,7 +318,7 @@ func TestCluster_Boundaries_d5e940ce(t *testing.T) {
 
 // boundaries: 3 steps, 1 refused, 2 unobserved.
 func TestCluster_Boundaries_e44db867(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "CrashTM", NoView: true},
 		{Action: "RestartTM", NoView: true},
 		{Action: "RestartTM", Refused: true}, // refused right after RestartTM
@@ -326,7 +327,7 @@ func TestCluster_Boundaries_e44db867(t *testing.T) {
 
 // transitions: 3 steps.
 func TestCluster_Transitions_0545dbf6(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "RMAbort", Args: []any{1}},
 		{Action: "LoseReplies", Args: []any{"tm->rm0"}},
 		{Action: "RMAbort", Args: []any{0}},
@@ -335,7 +336,7 @@ func TestCluster_Transitions_0545dbf6(t *testing.T) {
 
 // transitions: 3 steps.
 func TestCluster_Transitions_0a179696(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "RMAbort", Args: []any{1}},
 		{Action: "LoseReplies", Args: []any{"rm0->tm"}},
 		{Action: "RMAbort", Args: []any{0}},
@@ -344,7 +345,7 @@ func TestCluster_Transitions_0a179696(t *testing.T) {
 
 // transitions: 3 steps.
 func TestCluster_Transitions_0fad4a83(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "Prepare", Args: []any{1}}, // returns true
 		{Action: "LoseRequests", Args: []any{"tm->rm1"}},
 		{Action: "Abort"}, // returns 1
@@ -353,7 +354,7 @@ func TestCluster_Transitions_0fad4a83(t *testing.T) {
 
 // transitions: 3 steps.
 func TestCluster_Transitions_11209740(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "Prepare", Args: []any{0}}, // returns true
 		{Action: "LoseReplies", Args: []any{"rm1->tm"}},
 		{Action: "Abort"}, // returns 2
@@ -362,7 +363,7 @@ func TestCluster_Transitions_11209740(t *testing.T) {
 
 // transitions: 3 steps.
 func TestCluster_Transitions_1223152f(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "LoseReplies", Args: []any{"rm0->tm"}},
 		{Action: "Prepare", Args: []any{0}}, // returns false
 		{Action: "Heal"},
@@ -371,7 +372,7 @@ func TestCluster_Transitions_1223152f(t *testing.T) {
 
 // transitions: 3 steps.
 func TestCluster_Transitions_13cb3fcf(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "LoseReplies", Args: []any{"tm->rm0"}},
 		{Action: "Prepare", Args: []any{0}}, // returns true
 		{Action: "Heal"},
@@ -380,7 +381,7 @@ func TestCluster_Transitions_13cb3fcf(t *testing.T) {
 
 // transitions: 3 steps.
 func TestCluster_Transitions_172f71c5(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "RMAbort", Args: []any{1}},
 		{Action: "LoseReplies", Args: []any{"tm->rm1"}},
 		{Action: "RMAbort", Args: []any{0}},
@@ -389,7 +390,7 @@ func TestCluster_Transitions_172f71c5(t *testing.T) {
 
 // transitions: 3 steps.
 func TestCluster_Transitions_1d3b85de(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "RMAbort", Args: []any{1}},
 		{Action: "LoseRequests", Args: []any{"tm->rm0"}},
 		{Action: "Prepare", Args: []any{0}}, // returns true
@@ -398,7 +399,7 @@ func TestCluster_Transitions_1d3b85de(t *testing.T) {
 
 // transitions: 3 steps.
 func TestCluster_Transitions_203e89d6(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "RMAbort", Args: []any{0}},
 		{Action: "LoseRequests", Args: []any{"rm1->tm"}},
 		{Action: "Abort"}, // returns 2
@@ -407,7 +408,7 @@ func TestCluster_Transitions_203e89d6(t *testing.T) {
 
 // transitions: 3 steps.
 func TestCluster_Transitions_211225e8(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "LoseReplies", Args: []any{"tm->rm1"}},
 		{Action: "RMAbort", Args: []any{0}},
 		{Action: "Heal"},
@@ -416,7 +417,7 @@ func TestCluster_Transitions_211225e8(t *testing.T) {
 
 // transitions: 3 steps.
 func TestCluster_Transitions_2263a496(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "LoseRequests", Args: []any{"rm1->tm"}},
 		{Action: "RMAbort", Args: []any{0}},
 		{Action: "Heal"},
@@ -425,7 +426,7 @@ func TestCluster_Transitions_2263a496(t *testing.T) {
 
 // transitions: 3 steps.
 func TestCluster_Transitions_27cc2d73(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "RMAbort", Args: []any{1}},
 		{Action: "LoseReplies", Args: []any{"rm1->tm"}},
 		{Action: "Prepare", Args: []any{0}}, // returns true
@@ -434,7 +435,7 @@ func TestCluster_Transitions_27cc2d73(t *testing.T) {
 
 // transitions: 3 steps.
 func TestCluster_Transitions_27d495d6(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "LoseReplies", Args: []any{"rm1->tm"}},
 		{Action: "Prepare", Args: []any{0}}, // returns true
 		{Action: "Heal"},
@@ -443,7 +444,7 @@ func TestCluster_Transitions_27d495d6(t *testing.T) {
 
 // transitions: 3 steps.
 func TestCluster_Transitions_2a04a2b5(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "LoseRequests", Args: []any{"tm->rm1"}},
 		{Action: "Prepare", Args: []any{1}}, // returns true
 		{Action: "Heal"},
@@ -452,7 +453,7 @@ func TestCluster_Transitions_2a04a2b5(t *testing.T) {
 
 // transitions: 3 steps.
 func TestCluster_Transitions_2a9acfb0(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "LoseRequests", Args: []any{"tm->rm0"}},
 		{Action: "Prepare", Args: []any{1}}, // returns true
 		{Action: "Heal"},
@@ -461,7 +462,7 @@ func TestCluster_Transitions_2a9acfb0(t *testing.T) {
 
 // transitions: 3 steps.
 func TestCluster_Transitions_2ca17d41(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "LoseReplies", Args: []any{"rm0->tm"}},
 		{Action: "RMAbort", Args: []any{0}},
 		{Action: "Heal"},
@@ -470,7 +471,7 @@ func TestCluster_Transitions_2ca17d41(t *testing.T) {
 
 // transitions: 3 steps.
 func TestCluster_Transitions_30d33c79(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "Prepare", Args: []any{1}}, // returns true
 		{Action: "LoseReplies", Args: []any{"tm->rm1"}},
 		{Action: "Abort"}, // returns 1
@@ -479,7 +480,7 @@ func TestCluster_Transitions_30d33c79(t *testing.T) {
 
 // transitions: 3 steps.
 func TestCluster_Transitions_398dd2e0(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "LoseRequests", Args: []any{"rm0->tm"}},
 		{Action: "Heal"},
 		{Action: "RMAbort", Args: []any{1}},
@@ -488,7 +489,7 @@ func TestCluster_Transitions_398dd2e0(t *testing.T) {
 
 // transitions: 3 steps.
 func TestCluster_Transitions_3a93c6b5(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "LoseRequests", Args: []any{"tm->rm0"}},
 		{Action: "Heal"},
 		{Action: "Abort"}, // returns 2
@@ -497,7 +498,7 @@ func TestCluster_Transitions_3a93c6b5(t *testing.T) {
 
 // transitions: 3 steps.
 func TestCluster_Transitions_3c10d528(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "LoseRequests", Args: []any{"rm1->tm"}},
 		{Action: "Prepare", Args: []any{0}}, // returns true
 		{Action: "Heal"},
@@ -506,7 +507,7 @@ func TestCluster_Transitions_3c10d528(t *testing.T) {
 
 // transitions: 3 steps.
 func TestCluster_Transitions_3f5aae58(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "LoseReplies", Args: []any{"tm->rm0"}},
 		{Action: "RMAbort", Args: []any{1}},
 		{Action: "Heal"},
@@ -515,7 +516,7 @@ func TestCluster_Transitions_3f5aae58(t *testing.T) {
 
 // transitions: 3 steps.
 func TestCluster_Transitions_407e164e(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "LoseReplies", Args: []any{"rm0->tm"}},
 		{Action: "Prepare", Args: []any{1}}, // returns true
 		{Action: "Heal"},
@@ -524,7 +525,7 @@ func TestCluster_Transitions_407e164e(t *testing.T) {
 
 // transitions: 3 steps.
 func TestCluster_Transitions_4274b40c(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "RMAbort", Args: []any{0}},
 		{Action: "LoseReplies", Args: []any{"tm->rm0"}},
 		{Action: "Prepare", Args: []any{1}}, // returns true
@@ -533,7 +534,7 @@ func TestCluster_Transitions_4274b40c(t *testing.T) {
 
 // transitions: 3 steps.
 func TestCluster_Transitions_440c745b(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "RMAbort", Args: []any{0}},
 		{Action: "LoseRequests", Args: []any{"tm->rm0"}},
 		{Action: "Abort"}, // returns 1
@@ -542,7 +543,7 @@ func TestCluster_Transitions_440c745b(t *testing.T) {
 
 // transitions: 3 steps.
 func TestCluster_Transitions_4413130b(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "LoseReplies", Args: []any{"tm->rm1"}},
 		{Action: "Prepare", Args: []any{1}}, // returns true
 		{Action: "Heal"},
@@ -551,7 +552,7 @@ func TestCluster_Transitions_4413130b(t *testing.T) {
 
 // transitions: 3 steps.
 func TestCluster_Transitions_4dc9e8ad(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "Prepare", Args: []any{0}}, // returns true
 		{Action: "LoseRequests", Args: []any{"rm0->tm"}},
 		{Action: "Abort"}, // returns 2
@@ -560,7 +561,7 @@ func TestCluster_Transitions_4dc9e8ad(t *testing.T) {
 
 // transitions: 3 steps.
 func TestCluster_Transitions_4e608ab7(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "LoseReplies", Args: []any{"rm1->tm"}},
 		{Action: "Prepare", Args: []any{1}}, // returns false
 		{Action: "Heal"},
@@ -569,7 +570,7 @@ func TestCluster_Transitions_4e608ab7(t *testing.T) {
 
 // transitions: 3 steps.
 func TestCluster_Transitions_4ec34ac9(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "RMAbort", Args: []any{0}},
 		{Action: "CrashTM"},
 		{Action: "Prepare", Args: []any{1}}, // returns false
@@ -578,7 +579,7 @@ func TestCluster_Transitions_4ec34ac9(t *testing.T) {
 
 // transitions: 3 steps.
 func TestCluster_Transitions_4f9a160c(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "Abort"}, // returns 2
 		{Action: "LoseReplies", Args: []any{"tm->rm1"}},
 		{Action: "Heal"},
@@ -587,7 +588,7 @@ func TestCluster_Transitions_4f9a160c(t *testing.T) {
 
 // transitions: 3 steps.
 func TestCluster_Transitions_54df10e5(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "LoseReplies", Args: []any{"rm1->tm"}},
 		{Action: "RMAbort", Args: []any{1}},
 		{Action: "Heal"},
@@ -596,7 +597,7 @@ func TestCluster_Transitions_54df10e5(t *testing.T) {
 
 // transitions: 3 steps.
 func TestCluster_Transitions_576c8afe(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "RMAbort", Args: []any{1}},
 		{Action: "LoseReplies", Args: []any{"tm->rm0"}},
 		{Action: "Abort"}, // returns 1
@@ -605,7 +606,7 @@ func TestCluster_Transitions_576c8afe(t *testing.T) {
 
 // transitions: 3 steps.
 func TestCluster_Transitions_5798c961(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "RMAbort", Args: []any{1}},
 		{Action: "CrashTM"},
 		{Action: "RMAbort", Args: []any{0}},
@@ -614,7 +615,7 @@ func TestCluster_Transitions_5798c961(t *testing.T) {
 
 // transitions: 3 steps.
 func TestCluster_Transitions_587ad197(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "Abort"}, // returns 2
 		{Action: "LoseReplies", Args: []any{"tm->rm0"}},
 		{Action: "Heal"},
@@ -623,7 +624,7 @@ func TestCluster_Transitions_587ad197(t *testing.T) {
 
 // transitions: 3 steps.
 func TestCluster_Transitions_58af6eb9(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "RMAbort", Args: []any{1}},
 		{Action: "CrashRM", Args: []any{1}},
 		{Action: "Abort"}, // returns 1
@@ -632,7 +633,7 @@ func TestCluster_Transitions_58af6eb9(t *testing.T) {
 
 // transitions: 3 steps.
 func TestCluster_Transitions_5f0a867b(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "CrashRM", Args: []any{0}},
 		{Action: "Prepare", Args: []any{1}}, // returns true
 		{Action: "RestartRM", Args: []any{0}},
@@ -641,7 +642,7 @@ func TestCluster_Transitions_5f0a867b(t *testing.T) {
 
 // transitions: 3 steps.
 func TestCluster_Transitions_64e111f9(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "LoseRequests", Args: []any{"tm->rm0"}},
 		{Action: "Prepare", Args: []any{0}}, // returns true
 		{Action: "Heal"},
@@ -650,7 +651,7 @@ func TestCluster_Transitions_64e111f9(t *testing.T) {
 
 // transitions: 3 steps.
 func TestCluster_Transitions_6597fd5b(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "LoseRequests", Args: []any{"rm0->tm"}},
 		{Action: "RMAbort", Args: []any{0}},
 		{Action: "Heal"},
@@ -659,7 +660,7 @@ func TestCluster_Transitions_6597fd5b(t *testing.T) {
 
 // transitions: 3 steps.
 func TestCluster_Transitions_6658447b(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "RMAbort", Args: []any{0}},
 		{Action: "LoseRequests", Args: []any{"tm->rm1"}},
 		{Action: "Prepare", Args: []any{1}}, // returns true
@@ -668,7 +669,7 @@ func TestCluster_Transitions_6658447b(t *testing.T) {
 
 // transitions: 3 steps.
 func TestCluster_Transitions_6a603045(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "Prepare", Args: []any{0}}, // returns true
 		{Action: "LoseReplies", Args: []any{"tm->rm0"}},
 		{Action: "Abort"}, // returns 1
@@ -677,7 +678,7 @@ func TestCluster_Transitions_6a603045(t *testing.T) {
 
 // transitions: 3 steps.
 func TestCluster_Transitions_6fa6193a(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "LoseRequests", Args: []any{"rm0->tm"}},
 		{Action: "RMAbort", Args: []any{1}},
 		{Action: "Heal"},
@@ -686,7 +687,7 @@ func TestCluster_Transitions_6fa6193a(t *testing.T) {
 
 // transitions: 3 steps.
 func TestCluster_Transitions_74035bf7(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "RMAbort", Args: []any{1}},
 		{Action: "LoseRequests", Args: []any{"tm->rm1"}},
 		{Action: "RMAbort", Args: []any{0}},
@@ -695,7 +696,7 @@ func TestCluster_Transitions_74035bf7(t *testing.T) {
 
 // transitions: 3 steps.
 func TestCluster_Transitions_7568c577(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "LoseRequests", Args: []any{"rm1->tm"}},
 		{Action: "RMAbort", Args: []any{1}},
 		{Action: "Heal"},
@@ -704,7 +705,7 @@ func TestCluster_Transitions_7568c577(t *testing.T) {
 
 // transitions: 3 steps.
 func TestCluster_Transitions_79e6b34f(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "RMAbort", Args: []any{0}},
 		{Action: "LoseReplies", Args: []any{"rm1->tm"}},
 		{Action: "Prepare", Args: []any{1}}, // returns false
@@ -713,7 +714,7 @@ func TestCluster_Transitions_79e6b34f(t *testing.T) {
 
 // transitions: 3 steps.
 func TestCluster_Transitions_7f173c79(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "LoseRequests", Args: []any{"rm1->tm"}},
 		{Action: "Prepare", Args: []any{1}}, // returns false
 		{Action: "Abort"},                   // returns 2
@@ -722,7 +723,7 @@ func TestCluster_Transitions_7f173c79(t *testing.T) {
 
 // transitions: 3 steps.
 func TestCluster_Transitions_814949f4(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "Prepare", Args: []any{1}}, // returns true
 		{Action: "LoseReplies", Args: []any{"tm->rm0"}},
 		{Action: "Abort"}, // returns 1
@@ -731,7 +732,7 @@ func TestCluster_Transitions_814949f4(t *testing.T) {
 
 // transitions: 3 steps.
 func TestCluster_Transitions_83e9b9d8(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "RMAbort", Args: []any{1}},
 		{Action: "LoseRequests", Args: []any{"rm0->tm"}},
 		{Action: "Abort"}, // returns 2
@@ -740,7 +741,7 @@ func TestCluster_Transitions_83e9b9d8(t *testing.T) {
 
 // transitions: 3 steps.
 func TestCluster_Transitions_8530a4e0(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "RMAbort", Args: []any{1}},
 		{Action: "LoseRequests", Args: []any{"tm->rm0"}},
 		{Action: "RMAbort", Args: []any{0}},
@@ -749,7 +750,7 @@ func TestCluster_Transitions_8530a4e0(t *testing.T) {
 
 // transitions: 3 steps.
 func TestCluster_Transitions_866e16b0(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "Prepare", Args: []any{0}}, // returns true
 		{Action: "LoseReplies", Args: []any{"tm->rm1"}},
 		{Action: "Abort"}, // returns 1
@@ -758,7 +759,7 @@ func TestCluster_Transitions_866e16b0(t *testing.T) {
 
 // transitions: 3 steps.
 func TestCluster_Transitions_8717e2ab(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "RMAbort", Args: []any{0}},
 		{Action: "CrashRM", Args: []any{0}},
 		{Action: "Abort"}, // returns 1
@@ -767,7 +768,7 @@ func TestCluster_Transitions_8717e2ab(t *testing.T) {
 
 // transitions: 3 steps.
 func TestCluster_Transitions_8952e021(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "Prepare", Args: []any{0}}, // returns true
 		{Action: "LoseReplies", Args: []any{"rm0->tm"}},
 		{Action: "Abort"}, // returns 2
@@ -776,7 +777,7 @@ func TestCluster_Transitions_8952e021(t *testing.T) {
 
 // transitions: 3 steps.
 func TestCluster_Transitions_8b05b1b1(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "LoseRequests", Args: []any{"rm0->tm"}},
 		{Action: "Prepare", Args: []any{0}}, // returns false
 		{Action: "Abort"},                   // returns 2
@@ -785,7 +786,7 @@ func TestCluster_Transitions_8b05b1b1(t *testing.T) {
 
 // transitions: 3 steps.
 func TestCluster_Transitions_8cde3f38(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "LoseReplies", Args: []any{"rm0->tm"}},
 		{Action: "RMAbort", Args: []any{1}},
 		{Action: "Heal"},
@@ -794,7 +795,7 @@ func TestCluster_Transitions_8cde3f38(t *testing.T) {
 
 // transitions: 3 steps.
 func TestCluster_Transitions_900abac3(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "RMAbort", Args: []any{0}},
 		{Action: "LoseReplies", Args: []any{"rm0->tm"}},
 		{Action: "Abort"}, // returns 2
@@ -803,7 +804,7 @@ func TestCluster_Transitions_900abac3(t *testing.T) {
 
 // transitions: 3 steps.
 func TestCluster_Transitions_91c20055(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "Prepare", Args: []any{1}}, // returns true
 		{Action: "LoseReplies", Args: []any{"rm1->tm"}},
 		{Action: "Abort"}, // returns 2
@@ -812,7 +813,7 @@ func TestCluster_Transitions_91c20055(t *testing.T) {
 
 // transitions: 3 steps.
 func TestCluster_Transitions_922464af(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "RMAbort", Args: []any{1}},
 		{Action: "LoseReplies", Args: []any{"tm->rm1"}},
 		{Action: "Prepare", Args: []any{0}}, // returns true
@@ -821,7 +822,7 @@ func TestCluster_Transitions_922464af(t *testing.T) {
 
 // transitions: 3 steps.
 func TestCluster_Transitions_9612f272(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "RMAbort", Args: []any{0}},
 		{Action: "LoseReplies", Args: []any{"tm->rm1"}},
 		{Action: "Abort"}, // returns 1
@@ -830,7 +831,7 @@ func TestCluster_Transitions_9612f272(t *testing.T) {
 
 // transitions: 3 steps.
 func TestCluster_Transitions_98448b6e(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "LoseReplies", Args: []any{"tm->rm0"}},
 		{Action: "Prepare", Args: []any{1}}, // returns true
 		{Action: "Heal"},
@@ -839,7 +840,7 @@ func TestCluster_Transitions_98448b6e(t *testing.T) {
 
 // transitions: 3 steps.
 func TestCluster_Transitions_a2133ff1(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "RMAbort", Args: []any{1}},
 		{Action: "LoseRequests", Args: []any{"tm->rm1"}},
 		{Action: "Prepare", Args: []any{0}}, // returns true
@@ -848,7 +849,7 @@ func TestCluster_Transitions_a2133ff1(t *testing.T) {
 
 // transitions: 3 steps.
 func TestCluster_Transitions_a3f67db1(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "RMAbort", Args: []any{1}},
 		{Action: "LoseReplies", Args: []any{"rm1->tm"}},
 		{Action: "RMAbort", Args: []any{0}},
@@ -857,7 +858,7 @@ func TestCluster_Transitions_a3f67db1(t *testing.T) {
 
 // transitions: 3 steps.
 func TestCluster_Transitions_a51c016a(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "LoseReplies", Args: []any{"tm->rm1"}},
 		{Action: "Prepare", Args: []any{0}}, // returns true
 		{Action: "Heal"},
@@ -866,7 +867,7 @@ func TestCluster_Transitions_a51c016a(t *testing.T) {
 
 // transitions: 3 steps.
 func TestCluster_Transitions_aa1796e2(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "LoseRequests", Args: []any{"tm->rm1"}},
 		{Action: "RMAbort", Args: []any{0}},
 		{Action: "Heal"},
@@ -875,7 +876,7 @@ func TestCluster_Transitions_aa1796e2(t *testing.T) {
 
 // transitions: 3 steps.
 func TestCluster_Transitions_aa429ae0(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "RMAbort", Args: []any{0}},
 		{Action: "LoseRequests", Args: []any{"tm->rm0"}},
 		{Action: "Prepare", Args: []any{1}}, // returns true
@@ -884,7 +885,7 @@ func TestCluster_Transitions_aa429ae0(t *testing.T) {
 
 // transitions: 3 steps.
 func TestCluster_Transitions_ac37a21f(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "RMAbort", Args: []any{0}},
 		{Action: "LoseRequests", Args: []any{"rm0->tm"}},
 		{Action: "Abort"}, // returns 2
@@ -893,7 +894,7 @@ func TestCluster_Transitions_ac37a21f(t *testing.T) {
 
 // transitions: 3 steps.
 func TestCluster_Transitions_ace684dc(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "LoseRequests", Args: []any{"tm->rm1"}},
 		{Action: "Prepare", Args: []any{0}}, // returns true
 		{Action: "Heal"},
@@ -902,7 +903,7 @@ func TestCluster_Transitions_ace684dc(t *testing.T) {
 
 // transitions: 3 steps.
 func TestCluster_Transitions_ad1f0d4b(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "RMAbort", Args: []any{1}},
 		{Action: "LoseReplies", Args: []any{"tm->rm1"}},
 		{Action: "Abort"}, // returns 1
@@ -911,7 +912,7 @@ func TestCluster_Transitions_ad1f0d4b(t *testing.T) {
 
 // transitions: 3 steps.
 func TestCluster_Transitions_b13d365c(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "RMAbort", Args: []any{0}},
 		{Action: "LoseRequests", Args: []any{"rm0->tm"}},
 		{Action: "Prepare", Args: []any{1}}, // returns true
@@ -920,7 +921,7 @@ func TestCluster_Transitions_b13d365c(t *testing.T) {
 
 // transitions: 3 steps.
 func TestCluster_Transitions_b1722b4a(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "RMAbort", Args: []any{0}},
 		{Action: "LoseReplies", Args: []any{"rm1->tm"}},
 		{Action: "Abort"}, // returns 2
@@ -929,7 +930,7 @@ func TestCluster_Transitions_b1722b4a(t *testing.T) {
 
 // transitions: 3 steps.
 func TestCluster_Transitions_b200a923(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "LoseRequests", Args: []any{"tm->rm1"}},
 		{Action: "RMAbort", Args: []any{1}},
 		{Action: "Heal"},
@@ -938,7 +939,7 @@ func TestCluster_Transitions_b200a923(t *testing.T) {
 
 // transitions: 3 steps.
 func TestCluster_Transitions_b255d541(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "CrashRM", Args: []any{1}},
 		{Action: "RestartRM", Args: []any{1}},
 		{Action: "Prepare", Args: []any{1}}, // returns true
@@ -947,7 +948,7 @@ func TestCluster_Transitions_b255d541(t *testing.T) {
 
 // transitions: 3 steps.
 func TestCluster_Transitions_b3b82d4c(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "CrashRM", Args: []any{0}},
 		{Action: "RestartRM", Args: []any{0}},
 		{Action: "Prepare", Args: []any{0}}, // returns true
@@ -956,7 +957,7 @@ func TestCluster_Transitions_b3b82d4c(t *testing.T) {
 
 // transitions: 3 steps.
 func TestCluster_Transitions_b3ec3a0a(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "LoseRequests", Args: []any{"tm->rm0"}},
 		{Action: "RMAbort", Args: []any{1}},
 		{Action: "Heal"},
@@ -965,7 +966,7 @@ func TestCluster_Transitions_b3ec3a0a(t *testing.T) {
 
 // transitions: 3 steps.
 func TestCluster_Transitions_b5ee708c(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "Prepare", Args: []any{0}}, // returns true
 		{Action: "LoseRequests", Args: []any{"rm1->tm"}},
 		{Action: "Abort"}, // returns 2
@@ -974,7 +975,7 @@ func TestCluster_Transitions_b5ee708c(t *testing.T) {
 
 // transitions: 3 steps.
 func TestCluster_Transitions_b84c6b5c(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "RMAbort", Args: []any{1}},
 		{Action: "LoseReplies", Args: []any{"rm0->tm"}},
 		{Action: "Prepare", Args: []any{0}}, // returns false
@@ -983,7 +984,7 @@ func TestCluster_Transitions_b84c6b5c(t *testing.T) {
 
 // transitions: 3 steps.
 func TestCluster_Transitions_be1799e8(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "RMAbort", Args: []any{0}},
 		{Action: "LoseReplies", Args: []any{"rm0->tm"}},
 		{Action: "Prepare", Args: []any{1}}, // returns true
@@ -992,7 +993,7 @@ func TestCluster_Transitions_be1799e8(t *testing.T) {
 
 // transitions: 3 steps.
 func TestCluster_Transitions_c051aa4c(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "LoseReplies", Args: []any{"rm1->tm"}},
 		{Action: "RMAbort", Args: []any{0}},
 		{Action: "Heal"},
@@ -1001,7 +1002,7 @@ func TestCluster_Transitions_c051aa4c(t *testing.T) {
 
 // transitions: 3 steps.
 func TestCluster_Transitions_c1936043(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "RMAbort", Args: []any{1}},
 		{Action: "CrashTM"},
 		{Action: "Prepare", Args: []any{0}}, // returns false
@@ -1010,7 +1011,7 @@ func TestCluster_Transitions_c1936043(t *testing.T) {
 
 // transitions: 3 steps.
 func TestCluster_Transitions_c35c8690(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "RMAbort", Args: []any{1}},
 		{Action: "LoseRequests", Args: []any{"rm0->tm"}},
 		{Action: "RMAbort", Args: []any{0}},
@@ -1019,7 +1020,7 @@ func TestCluster_Transitions_c35c8690(t *testing.T) {
 
 // transitions: 3 steps.
 func TestCluster_Transitions_c8292af1(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "LoseReplies", Args: []any{"tm->rm1"}},
 		{Action: "RMAbort", Args: []any{1}},
 		{Action: "Heal"},
@@ -1028,7 +1029,7 @@ func TestCluster_Transitions_c8292af1(t *testing.T) {
 
 // transitions: 3 steps.
 func TestCluster_Transitions_c9240c9e(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "RMAbort", Args: []any{1}},
 		{Action: "LoseReplies", Args: []any{"rm0->tm"}},
 		{Action: "Abort"}, // returns 2
@@ -1037,7 +1038,7 @@ func TestCluster_Transitions_c9240c9e(t *testing.T) {
 
 // transitions: 3 steps.
 func TestCluster_Transitions_d1eb8863(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "RMAbort", Args: []any{1}},
 		{Action: "LoseRequests", Args: []any{"rm1->tm"}},
 		{Action: "RMAbort", Args: []any{0}},
@@ -1046,7 +1047,7 @@ func TestCluster_Transitions_d1eb8863(t *testing.T) {
 
 // transitions: 3 steps.
 func TestCluster_Transitions_d2a05080(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "LoseRequests", Args: []any{"rm0->tm"}},
 		{Action: "Prepare", Args: []any{1}}, // returns true
 		{Action: "Heal"},
@@ -1055,7 +1056,7 @@ func TestCluster_Transitions_d2a05080(t *testing.T) {
 
 // transitions: 3 steps.
 func TestCluster_Transitions_d4eae8a3(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "RMAbort", Args: []any{0}},
 		{Action: "CrashTM"},
 		{Action: "RMAbort", Args: []any{1}},
@@ -1064,7 +1065,7 @@ func TestCluster_Transitions_d4eae8a3(t *testing.T) {
 
 // transitions: 3 steps.
 func TestCluster_Transitions_d5be73b5(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "RMAbort", Args: []any{1}},
 		{Action: "LoseRequests", Args: []any{"rm1->tm"}},
 		{Action: "Prepare", Args: []any{0}}, // returns true
@@ -1073,7 +1074,7 @@ func TestCluster_Transitions_d5be73b5(t *testing.T) {
 
 // transitions: 3 steps.
 func TestCluster_Transitions_d7e1557f(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "Prepare", Args: []any{1}}, // returns true
 		{Action: "LoseRequests", Args: []any{"rm1->tm"}},
 		{Action: "Abort"}, // returns 2
@@ -1082,7 +1083,7 @@ func TestCluster_Transitions_d7e1557f(t *testing.T) {
 
 // transitions: 3 steps.
 func TestCluster_Transitions_d8819e74(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "Prepare", Args: []any{1}}, // returns true
 		{Action: "LoseReplies", Args: []any{"rm0->tm"}},
 		{Action: "Abort"}, // returns 2
@@ -1091,7 +1092,7 @@ func TestCluster_Transitions_d8819e74(t *testing.T) {
 
 // transitions: 3 steps.
 func TestCluster_Transitions_da0e4a26(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "CrashTM"},
 		{Action: "RestartTM"},
 		{Action: "RMAbort", Args: []any{0}},
@@ -1100,7 +1101,7 @@ func TestCluster_Transitions_da0e4a26(t *testing.T) {
 
 // transitions: 3 steps.
 func TestCluster_Transitions_dce261e7(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "RMAbort", Args: []any{1}},
 		{Action: "LoseReplies", Args: []any{"rm1->tm"}},
 		{Action: "Abort"}, // returns 2
@@ -1109,7 +1110,7 @@ func TestCluster_Transitions_dce261e7(t *testing.T) {
 
 // transitions: 3 steps.
 func TestCluster_Transitions_de76464f(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "RMAbort", Args: []any{0}},
 		{Action: "LoseReplies", Args: []any{"tm->rm0"}},
 		{Action: "Abort"}, // returns 1
@@ -1118,7 +1119,7 @@ func TestCluster_Transitions_de76464f(t *testing.T) {
 
 // transitions: 3 steps.
 func TestCluster_Transitions_e05086a1(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "Prepare", Args: []any{0}}, // returns true
 		{Action: "LoseRequests", Args: []any{"tm->rm0"}},
 		{Action: "Abort"}, // returns 1
@@ -1127,7 +1128,7 @@ func TestCluster_Transitions_e05086a1(t *testing.T) {
 
 // transitions: 3 steps.
 func TestCluster_Transitions_e83b6ebd(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "RMAbort", Args: []any{1}},
 		{Action: "LoseRequests", Args: []any{"tm->rm1"}},
 		{Action: "Abort"}, // returns 1
@@ -1136,7 +1137,7 @@ func TestCluster_Transitions_e83b6ebd(t *testing.T) {
 
 // transitions: 3 steps.
 func TestCluster_Transitions_efc963c6(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "CrashRM", Args: []any{1}},
 		{Action: "Prepare", Args: []any{0}}, // returns true
 		{Action: "RestartRM", Args: []any{1}},
@@ -1145,7 +1146,7 @@ func TestCluster_Transitions_efc963c6(t *testing.T) {
 
 // transitions: 3 steps.
 func TestCluster_Transitions_effb37b6(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "Prepare", Args: []any{1}}, // returns true
 		{Action: "LoseRequests", Args: []any{"rm0->tm"}},
 		{Action: "Abort"}, // returns 2
@@ -1154,7 +1155,7 @@ func TestCluster_Transitions_effb37b6(t *testing.T) {
 
 // transitions: 3 steps.
 func TestCluster_Transitions_f0ed5ed7(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "RMAbort", Args: []any{0}},
 		{Action: "LoseReplies", Args: []any{"tm->rm1"}},
 		{Action: "Prepare", Args: []any{1}}, // returns true
@@ -1163,7 +1164,7 @@ func TestCluster_Transitions_f0ed5ed7(t *testing.T) {
 
 // transitions: 3 steps.
 func TestCluster_Transitions_f1bb963c(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "RMAbort", Args: []any{1}},
 		{Action: "LoseReplies", Args: []any{"tm->rm0"}},
 		{Action: "Prepare", Args: []any{0}}, // returns true
@@ -1172,7 +1173,7 @@ func TestCluster_Transitions_f1bb963c(t *testing.T) {
 
 // transitions: 3 steps.
 func TestCluster_Transitions_f22e1f61(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "LoseReplies", Args: []any{"tm->rm0"}},
 		{Action: "RMAbort", Args: []any{0}},
 		{Action: "Heal"},
@@ -1181,7 +1182,7 @@ func TestCluster_Transitions_f22e1f61(t *testing.T) {
 
 // transitions: 3 steps.
 func TestCluster_Transitions_f358d859(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "RMAbort", Args: []any{1}},
 		{Action: "LoseRequests", Args: []any{"rm1->tm"}},
 		{Action: "Abort"}, // returns 2
@@ -1190,7 +1191,7 @@ func TestCluster_Transitions_f358d859(t *testing.T) {
 
 // transitions: 3 steps.
 func TestCluster_Transitions_f7845458(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "RMAbort", Args: []any{1}},
 		{Action: "Abort"}, // returns 2
 		{Action: "LoseReplies", Args: []any{"rm0->tm"}},
@@ -1199,7 +1200,7 @@ func TestCluster_Transitions_f7845458(t *testing.T) {
 
 // transitions: 3 steps.
 func TestCluster_Transitions_ff3f6a2b(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "LoseRequests", Args: []any{"tm->rm0"}},
 		{Action: "RMAbort", Args: []any{0}},
 		{Action: "Heal"},
@@ -1208,7 +1209,7 @@ func TestCluster_Transitions_ff3f6a2b(t *testing.T) {
 
 // invalid: 4 steps, 4 refused.
 func TestCluster_Invalid_c515186d(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "LoseRequests", Args: []any{""}, Refused: true},       // "" is outside the domain of link
 		{Action: "LoseReplies", Args: []any{"rm2->tm"}, Refused: true}, // "rm2->tm" is outside the domain of link
 		{Action: "LoseReplies", Args: []any{"tm->tm"}, Refused: true},  // "tm->tm" is outside the domain of link
@@ -1218,7 +1219,7 @@ func TestCluster_Invalid_c515186d(t *testing.T) {
 
 // conditions: 4 steps, 3 refused, 1 unobserved.
 func TestCluster_Conditions_a10e2f1c(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "Prepare", Args: []any{1}, NoView: true},  // returns true
 		{Action: "Prepare", Args: []any{1}, Refused: true}, // refused right after Prepare; Prepare(0) is enabled here; only "rm working" is false
 		{Action: "RMAbort", Args: []any{1}, Refused: true}, // refused right after Prepare; RMAbort(0) is enabled here; only "rm working" is false
@@ -1228,7 +1229,7 @@ func TestCluster_Conditions_a10e2f1c(t *testing.T) {
 
 // conditions: 4 steps, 3 refused, 1 unobserved.
 func TestCluster_Conditions_b27a3297(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "Prepare", Args: []any{0}, NoView: true},  // returns true
 		{Action: "Prepare", Args: []any{0}, Refused: true}, // refused right after Prepare; Prepare(1) is enabled here; only "rm working" is false
 		{Action: "RMAbort", Args: []any{0}, Refused: true}, // refused right after Prepare; RMAbort(1) is enabled here; only "rm working" is false
@@ -1238,7 +1239,7 @@ func TestCluster_Conditions_b27a3297(t *testing.T) {
 
 // boundaries: 4 steps, 3 refused, 1 unobserved.
 func TestCluster_Boundaries_089bcca9(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "CrashTM", NoView: true},
 		{Action: "LoseReplies", Args: []any{"tm->rm0"}, Refused: true}, // refused right after CrashTM
 		{Action: "LoseReplies", Args: []any{"rm1->tm"}, Refused: true}, // refused right after CrashTM
@@ -1248,7 +1249,7 @@ func TestCluster_Boundaries_089bcca9(t *testing.T) {
 
 // boundaries: 4 steps, 1 refused, 3 unobserved.
 func TestCluster_Boundaries_28be08e2(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "Prepare", Args: []any{0}, NoView: true}, // returns true
 		{Action: "Prepare", Args: []any{1}, NoView: true}, // returns true
 		{Action: "CrashTM", NoView: true},
@@ -1258,7 +1259,7 @@ func TestCluster_Boundaries_28be08e2(t *testing.T) {
 
 // boundaries: 4 steps, 1 refused, 3 unobserved.
 func TestCluster_Boundaries_346b96b8(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "Prepare", Args: []any{0}, NoView: true}, // returns true
 		{Action: "Prepare", Args: []any{1}, NoView: true}, // returns true
 		{Action: "Abort", NoView: true},                   // returns 2
@@ -1268,7 +1269,7 @@ func TestCluster_Boundaries_346b96b8(t *testing.T) {
 
 // boundaries: 4 steps, 3 refused, 1 unobserved.
 func TestCluster_Boundaries_601040a0(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "LoseRequests", Args: []any{"rm0->tm"}, NoView: true},
 		{Action: "LoseReplies", Args: []any{"tm->rm0"}, Refused: true}, // refused right after LoseRequests
 		{Action: "LoseReplies", Args: []any{"rm1->tm"}, Refused: true}, // refused right after LoseRequests
@@ -1278,7 +1279,7 @@ func TestCluster_Boundaries_601040a0(t *testing.T) {
 
 // boundaries: 4 steps, 3 refused, 1 unobserved.
 func TestCluster_Boundaries_ff03e59a(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "LoseReplies", Args: []any{"rm0->tm"}, NoView: true},
 		{Action: "LoseReplies", Args: []any{"tm->rm0"}, Refused: true}, // refused right after LoseReplies
 		{Action: "LoseReplies", Args: []any{"rm1->tm"}, Refused: true}, // refused right after LoseReplies
@@ -1288,7 +1289,7 @@ func TestCluster_Boundaries_ff03e59a(t *testing.T) {
 
 // transitions: 4 steps.
 func TestCluster_Transitions_06adb3e9(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "Prepare", Args: []any{0}}, // returns true
 		{Action: "LoseRequests", Args: []any{"tm->rm0"}},
 		{Action: "Prepare", Args: []any{1}}, // returns true
@@ -1298,7 +1299,7 @@ func TestCluster_Transitions_06adb3e9(t *testing.T) {
 
 // transitions: 4 steps.
 func TestCluster_Transitions_094e71de(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "RMAbort", Args: []any{0}},
 		{Action: "CrashRM", Args: []any{0}},
 		{Action: "RestartRM", Args: []any{0}},
@@ -1308,7 +1309,7 @@ func TestCluster_Transitions_094e71de(t *testing.T) {
 
 // transitions: 4 steps.
 func TestCluster_Transitions_0a7378f2(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "Prepare", Args: []any{0}}, // returns true
 		{Action: "CrashRM", Args: []any{0}},
 		{Action: "RMAbort", Args: []any{1}},
@@ -1318,7 +1319,7 @@ func TestCluster_Transitions_0a7378f2(t *testing.T) {
 
 // transitions: 4 steps.
 func TestCluster_Transitions_0eea60fd(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "RMAbort", Args: []any{0}},
 		{Action: "RMAbort", Args: []any{1}},
 		{Action: "LoseReplies", Args: []any{"tm->rm0"}},
@@ -1328,7 +1329,7 @@ func TestCluster_Transitions_0eea60fd(t *testing.T) {
 
 // transitions: 4 steps.
 func TestCluster_Transitions_146f8181(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "RMAbort", Args: []any{0}},
 		{Action: "LoseReplies", Args: []any{"rm0->tm"}},
 		{Action: "RMAbort", Args: []any{1}},
@@ -1338,7 +1339,7 @@ func TestCluster_Transitions_146f8181(t *testing.T) {
 
 // transitions: 4 steps.
 func TestCluster_Transitions_18682006(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "Prepare", Args: []any{1}}, // returns true
 		{Action: "LoseRequests", Args: []any{"rm1->tm"}},
 		{Action: "Prepare", Args: []any{0}}, // returns true
@@ -1348,7 +1349,7 @@ func TestCluster_Transitions_18682006(t *testing.T) {
 
 // transitions: 4 steps.
 func TestCluster_Transitions_1e7d3a50(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "LoseRequests", Args: []any{"rm1->tm"}},
 		{Action: "Prepare", Args: []any{1}}, // returns false
 		{Action: "Prepare", Args: []any{0}}, // returns true
@@ -1358,7 +1359,7 @@ func TestCluster_Transitions_1e7d3a50(t *testing.T) {
 
 // transitions: 4 steps.
 func TestCluster_Transitions_200ccf3e(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "Prepare", Args: []any{1}}, // returns true
 		{Action: "Prepare", Args: []any{0}}, // returns true
 		{Action: "LoseReplies", Args: []any{"tm->rm1"}},
@@ -1368,7 +1369,7 @@ func TestCluster_Transitions_200ccf3e(t *testing.T) {
 
 // transitions: 4 steps.
 func TestCluster_Transitions_21e5a3aa(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "RMAbort", Args: []any{1}},
 		{Action: "CrashRM", Args: []any{1}},
 		{Action: "RestartRM", Args: []any{1}},
@@ -1378,7 +1379,7 @@ func TestCluster_Transitions_21e5a3aa(t *testing.T) {
 
 // transitions: 4 steps.
 func TestCluster_Transitions_2a68a980(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "RMAbort", Args: []any{0}},
 		{Action: "LoseRequests", Args: []any{"tm->rm1"}},
 		{Action: "RMAbort", Args: []any{1}},
@@ -1388,7 +1389,7 @@ func TestCluster_Transitions_2a68a980(t *testing.T) {
 
 // transitions: 4 steps.
 func TestCluster_Transitions_30b3db1a(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "Prepare", Args: []any{1}}, // returns true
 		{Action: "LoseRequests", Args: []any{"tm->rm1"}},
 		{Action: "Prepare", Args: []any{0}}, // returns true
@@ -1398,7 +1399,7 @@ func TestCluster_Transitions_30b3db1a(t *testing.T) {
 
 // transitions: 4 steps.
 func TestCluster_Transitions_31bc1b41(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "RMAbort", Args: []any{0}},
 		{Action: "RMAbort", Args: []any{1}},
 		{Action: "CrashRM", Args: []any{0}},
@@ -1408,7 +1409,7 @@ func TestCluster_Transitions_31bc1b41(t *testing.T) {
 
 // transitions: 4 steps.
 func TestCluster_Transitions_321e6f8a(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "Prepare", Args: []any{1}}, // returns true
 		{Action: "CrashRM", Args: []any{1}},
 		{Action: "RMAbort", Args: []any{0}},
@@ -1418,7 +1419,7 @@ func TestCluster_Transitions_321e6f8a(t *testing.T) {
 
 // transitions: 4 steps.
 func TestCluster_Transitions_40084b3b(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "Prepare", Args: []any{0}}, // returns true
 		{Action: "CrashTM"},
 		{Action: "RMResend", Args: []any{0}}, // returns false
@@ -1428,7 +1429,7 @@ func TestCluster_Transitions_40084b3b(t *testing.T) {
 
 // transitions: 4 steps.
 func TestCluster_Transitions_428407fe(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "Prepare", Args: []any{0}}, // returns true
 		{Action: "LoseRequests", Args: []any{"rm0->tm"}},
 		{Action: "Heal"},
@@ -1438,7 +1439,7 @@ func TestCluster_Transitions_428407fe(t *testing.T) {
 
 // transitions: 4 steps.
 func TestCluster_Transitions_535439b8(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "RMAbort", Args: []any{0}},
 		{Action: "RMAbort", Args: []any{1}},
 		{Action: "Abort"}, // returns 2
@@ -1448,7 +1449,7 @@ func TestCluster_Transitions_535439b8(t *testing.T) {
 
 // transitions: 4 steps.
 func TestCluster_Transitions_57e4a2bd(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "Prepare", Args: []any{1}}, // returns true
 		{Action: "LoseRequests", Args: []any{"tm->rm0"}},
 		{Action: "Abort"},                   // returns 1
@@ -1458,7 +1459,7 @@ func TestCluster_Transitions_57e4a2bd(t *testing.T) {
 
 // transitions: 4 steps.
 func TestCluster_Transitions_5b07e83c(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "Prepare", Args: []any{1}}, // returns true
 		{Action: "LoseReplies", Args: []any{"rm1->tm"}},
 		{Action: "Prepare", Args: []any{0}}, // returns true
@@ -1468,7 +1469,7 @@ func TestCluster_Transitions_5b07e83c(t *testing.T) {
 
 // transitions: 4 steps.
 func TestCluster_Transitions_6131fc91(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "LoseRequests", Args: []any{"rm0->tm"}},
 		{Action: "Prepare", Args: []any{0}}, // returns false
 		{Action: "Prepare", Args: []any{1}}, // returns true
@@ -1478,7 +1479,7 @@ func TestCluster_Transitions_6131fc91(t *testing.T) {
 
 // transitions: 4 steps.
 func TestCluster_Transitions_63970861(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "Prepare", Args: []any{1}}, // returns true
 		{Action: "Abort"},                   // returns 2
 		{Action: "LoseRequests", Args: []any{"tm->rm0"}},
@@ -1488,7 +1489,7 @@ func TestCluster_Transitions_63970861(t *testing.T) {
 
 // transitions: 4 steps.
 func TestCluster_Transitions_64e18d68(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "Prepare", Args: []any{1}}, // returns true
 		{Action: "LoseRequests", Args: []any{"rm1->tm"}},
 		{Action: "Heal"},
@@ -1498,7 +1499,7 @@ func TestCluster_Transitions_64e18d68(t *testing.T) {
 
 // transitions: 4 steps.
 func TestCluster_Transitions_66e824a8(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "RMAbort", Args: []any{0}},
 		{Action: "LoseRequests", Args: []any{"rm1->tm"}},
 		{Action: "RMAbort", Args: []any{1}},
@@ -1508,7 +1509,7 @@ func TestCluster_Transitions_66e824a8(t *testing.T) {
 
 // transitions: 4 steps.
 func TestCluster_Transitions_6a152b3f(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "Prepare", Args: []any{1}}, // returns true
 		{Action: "LoseRequests", Args: []any{"tm->rm0"}},
 		{Action: "Prepare", Args: []any{0}}, // returns true
@@ -1518,7 +1519,7 @@ func TestCluster_Transitions_6a152b3f(t *testing.T) {
 
 // transitions: 4 steps.
 func TestCluster_Transitions_6d139cd6(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "RMAbort", Args: []any{0}},
 		{Action: "CrashRM", Args: []any{0}},
 		{Action: "Prepare", Args: []any{1}}, // returns true
@@ -1528,7 +1529,7 @@ func TestCluster_Transitions_6d139cd6(t *testing.T) {
 
 // transitions: 4 steps.
 func TestCluster_Transitions_6da708d1(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "RMAbort", Args: []any{0}},
 		{Action: "Abort"}, // returns 2
 		{Action: "LoseRequests", Args: []any{"tm->rm1"}},
@@ -1538,7 +1539,7 @@ func TestCluster_Transitions_6da708d1(t *testing.T) {
 
 // transitions: 4 steps.
 func TestCluster_Transitions_6dd84b94(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "Prepare", Args: []any{0}}, // returns true
 		{Action: "LoseRequests", Args: []any{"tm->rm1"}},
 		{Action: "Abort"},                   // returns 1
@@ -1548,7 +1549,7 @@ func TestCluster_Transitions_6dd84b94(t *testing.T) {
 
 // transitions: 4 steps.
 func TestCluster_Transitions_72492099(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "RMAbort", Args: []any{0}},
 		{Action: "RMAbort", Args: []any{1}},
 		{Action: "LoseReplies", Args: []any{"rm0->tm"}},
@@ -1558,7 +1559,7 @@ func TestCluster_Transitions_72492099(t *testing.T) {
 
 // transitions: 4 steps.
 func TestCluster_Transitions_73be3b04(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "RMAbort", Args: []any{0}},
 		{Action: "Prepare", Args: []any{1}}, // returns true
 		{Action: "LoseReplies", Args: []any{"tm->rm1"}},
@@ -1568,7 +1569,7 @@ func TestCluster_Transitions_73be3b04(t *testing.T) {
 
 // transitions: 4 steps.
 func TestCluster_Transitions_7523156c(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "Prepare", Args: []any{0}}, // returns true
 		{Action: "CrashRM", Args: []any{0}},
 		{Action: "RestartRM", Args: []any{0}},
@@ -1578,7 +1579,7 @@ func TestCluster_Transitions_7523156c(t *testing.T) {
 
 // transitions: 4 steps.
 func TestCluster_Transitions_78295cce(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "Prepare", Args: []any{1}}, // returns true
 		{Action: "RMAbort", Args: []any{0}},
 		{Action: "CrashRM", Args: []any{1}},
@@ -1588,7 +1589,7 @@ func TestCluster_Transitions_78295cce(t *testing.T) {
 
 // transitions: 4 steps.
 func TestCluster_Transitions_784eb14c(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "RMAbort", Args: []any{0}},
 		{Action: "CrashRM", Args: []any{0}},
 		{Action: "RMAbort", Args: []any{1}},
@@ -1598,7 +1599,7 @@ func TestCluster_Transitions_784eb14c(t *testing.T) {
 
 // transitions: 4 steps.
 func TestCluster_Transitions_7c346922(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "LoseRequests", Args: []any{"rm1->tm"}},
 		{Action: "Prepare", Args: []any{1}}, // returns false
 		{Action: "Heal"},
@@ -1608,7 +1609,7 @@ func TestCluster_Transitions_7c346922(t *testing.T) {
 
 // transitions: 4 steps.
 func TestCluster_Transitions_8497164c(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "RMAbort", Args: []any{1}},
 		{Action: "RMAbort", Args: []any{0}},
 		{Action: "LoseReplies", Args: []any{"tm->rm1"}},
@@ -1618,7 +1619,7 @@ func TestCluster_Transitions_8497164c(t *testing.T) {
 
 // transitions: 4 steps.
 func TestCluster_Transitions_8598c134(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "RMAbort", Args: []any{0}},
 		{Action: "RMAbort", Args: []any{1}},
 		{Action: "LoseRequests", Args: []any{"rm1->tm"}},
@@ -1628,7 +1629,7 @@ func TestCluster_Transitions_8598c134(t *testing.T) {
 
 // transitions: 4 steps.
 func TestCluster_Transitions_87e46865(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "RMAbort", Args: []any{0}},
 		{Action: "LoseReplies", Args: []any{"tm->rm0"}},
 		{Action: "RMAbort", Args: []any{1}},
@@ -1638,7 +1639,7 @@ func TestCluster_Transitions_87e46865(t *testing.T) {
 
 // transitions: 4 steps.
 func TestCluster_Transitions_8817c675(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "Prepare", Args: []any{0}}, // returns true
 		{Action: "LoseReplies", Args: []any{"tm->rm0"}},
 		{Action: "Prepare", Args: []any{1}}, // returns true
@@ -1648,7 +1649,7 @@ func TestCluster_Transitions_8817c675(t *testing.T) {
 
 // transitions: 4 steps.
 func TestCluster_Transitions_8c392df4(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "RMAbort", Args: []any{0}},
 		{Action: "LoseRequests", Args: []any{"tm->rm1"}},
 		{Action: "Abort"}, // returns 1
@@ -1658,7 +1659,7 @@ func TestCluster_Transitions_8c392df4(t *testing.T) {
 
 // transitions: 4 steps.
 func TestCluster_Transitions_8f52aa8f(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "Prepare", Args: []any{0}}, // returns true
 		{Action: "RMAbort", Args: []any{1}},
 		{Action: "CrashRM", Args: []any{0}},
@@ -1668,7 +1669,7 @@ func TestCluster_Transitions_8f52aa8f(t *testing.T) {
 
 // transitions: 4 steps.
 func TestCluster_Transitions_8f8eccc4(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "RMAbort", Args: []any{0}},
 		{Action: "LoseReplies", Args: []any{"rm1->tm"}},
 		{Action: "RMAbort", Args: []any{1}},
@@ -1678,7 +1679,7 @@ func TestCluster_Transitions_8f8eccc4(t *testing.T) {
 
 // transitions: 4 steps.
 func TestCluster_Transitions_8fea6544(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "CrashTM"},
 		{Action: "RMAbort", Args: []any{1}},
 		{Action: "RestartTM"},
@@ -1688,7 +1689,7 @@ func TestCluster_Transitions_8fea6544(t *testing.T) {
 
 // transitions: 4 steps.
 func TestCluster_Transitions_99fb1e02(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "RMAbort", Args: []any{1}},
 		{Action: "Prepare", Args: []any{0}}, // returns true
 		{Action: "LoseReplies", Args: []any{"tm->rm1"}},
@@ -1698,7 +1699,7 @@ func TestCluster_Transitions_99fb1e02(t *testing.T) {
 
 // transitions: 4 steps.
 func TestCluster_Transitions_9b89c80d(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "Prepare", Args: []any{1}}, // returns true
 		{Action: "LoseReplies", Args: []any{"tm->rm0"}},
 		{Action: "Prepare", Args: []any{0}}, // returns true
@@ -1708,7 +1709,7 @@ func TestCluster_Transitions_9b89c80d(t *testing.T) {
 
 // transitions: 4 steps.
 func TestCluster_Transitions_a454d06e(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "RMAbort", Args: []any{1}},
 		{Action: "CrashRM", Args: []any{1}},
 		{Action: "Prepare", Args: []any{0}}, // returns true
@@ -1718,7 +1719,7 @@ func TestCluster_Transitions_a454d06e(t *testing.T) {
 
 // transitions: 4 steps.
 func TestCluster_Transitions_a5ff59f6(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "Prepare", Args: []any{0}}, // returns true
 		{Action: "LoseReplies", Args: []any{"rm1->tm"}},
 		{Action: "Prepare", Args: []any{1}}, // returns false
@@ -1728,7 +1729,7 @@ func TestCluster_Transitions_a5ff59f6(t *testing.T) {
 
 // transitions: 4 steps.
 func TestCluster_Transitions_a6e6008d(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "Prepare", Args: []any{1}}, // returns true
 		{Action: "LoseReplies", Args: []any{"rm0->tm"}},
 		{Action: "Prepare", Args: []any{0}}, // returns false
@@ -1738,7 +1739,7 @@ func TestCluster_Transitions_a6e6008d(t *testing.T) {
 
 // transitions: 4 steps.
 func TestCluster_Transitions_a980fc69(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "Prepare", Args: []any{0}}, // returns true
 		{Action: "LoseReplies", Args: []any{"rm0->tm"}},
 		{Action: "Prepare", Args: []any{1}}, // returns true
@@ -1748,7 +1749,7 @@ func TestCluster_Transitions_a980fc69(t *testing.T) {
 
 // transitions: 4 steps.
 func TestCluster_Transitions_ac0b1315(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "RMAbort", Args: []any{0}},
 		{Action: "LoseRequests", Args: []any{"rm0->tm"}},
 		{Action: "RMAbort", Args: []any{1}},
@@ -1758,7 +1759,7 @@ func TestCluster_Transitions_ac0b1315(t *testing.T) {
 
 // transitions: 4 steps.
 func TestCluster_Transitions_ac4cdfed(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "Prepare", Args: []any{0}}, // returns true
 		{Action: "LoseRequests", Args: []any{"rm0->tm"}},
 		{Action: "Prepare", Args: []any{1}}, // returns true
@@ -1768,7 +1769,7 @@ func TestCluster_Transitions_ac4cdfed(t *testing.T) {
 
 // transitions: 4 steps.
 func TestCluster_Transitions_bbd92d54(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "Prepare", Args: []any{1}}, // returns true
 		{Action: "CrashRM", Args: []any{1}},
 		{Action: "Prepare", Args: []any{0}}, // returns true
@@ -1778,7 +1779,7 @@ func TestCluster_Transitions_bbd92d54(t *testing.T) {
 
 // transitions: 4 steps.
 func TestCluster_Transitions_c4193a50(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "Prepare", Args: []any{1}}, // returns true
 		{Action: "LoseReplies", Args: []any{"tm->rm1"}},
 		{Action: "Prepare", Args: []any{0}}, // returns true
@@ -1788,7 +1789,7 @@ func TestCluster_Transitions_c4193a50(t *testing.T) {
 
 // transitions: 4 steps.
 func TestCluster_Transitions_c722140e(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "CrashRM", Args: []any{0}},
 		{Action: "RMAbort", Args: []any{1}},
 		{Action: "RestartRM", Args: []any{0}},
@@ -1798,7 +1799,7 @@ func TestCluster_Transitions_c722140e(t *testing.T) {
 
 // transitions: 4 steps.
 func TestCluster_Transitions_caa35c8c(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "Prepare", Args: []any{1}}, // returns true
 		{Action: "CrashTM"},
 		{Action: "RMResend", Args: []any{1}}, // returns false
@@ -1808,7 +1809,7 @@ func TestCluster_Transitions_caa35c8c(t *testing.T) {
 
 // transitions: 4 steps.
 func TestCluster_Transitions_cca43718(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "RMAbort", Args: []any{0}},
 		{Action: "RMAbort", Args: []any{1}},
 		{Action: "LoseReplies", Args: []any{"rm1->tm"}},
@@ -1818,7 +1819,7 @@ func TestCluster_Transitions_cca43718(t *testing.T) {
 
 // transitions: 4 steps.
 func TestCluster_Transitions_d05fae33(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "CrashTM"},
 		{Action: "RMAbort", Args: []any{0}},
 		{Action: "RestartTM"},
@@ -1828,7 +1829,7 @@ func TestCluster_Transitions_d05fae33(t *testing.T) {
 
 // transitions: 4 steps.
 func TestCluster_Transitions_d7341ffa(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "LoseRequests", Args: []any{"rm0->tm"}},
 		{Action: "Prepare", Args: []any{0}}, // returns false
 		{Action: "Heal"},
@@ -1838,7 +1839,7 @@ func TestCluster_Transitions_d7341ffa(t *testing.T) {
 
 // transitions: 4 steps.
 func TestCluster_Transitions_df5e9b15(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "RMAbort", Args: []any{0}},
 		{Action: "RMAbort", Args: []any{1}},
 		{Action: "LoseRequests", Args: []any{"rm0->tm"}},
@@ -1848,7 +1849,7 @@ func TestCluster_Transitions_df5e9b15(t *testing.T) {
 
 // transitions: 4 steps.
 func TestCluster_Transitions_e12dc3dd(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "RMAbort", Args: []any{1}},
 		{Action: "LoseRequests", Args: []any{"tm->rm0"}},
 		{Action: "Abort"}, // returns 1
@@ -1858,7 +1859,7 @@ func TestCluster_Transitions_e12dc3dd(t *testing.T) {
 
 // transitions: 4 steps.
 func TestCluster_Transitions_e371a12c(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "RMAbort", Args: []any{1}},
 		{Action: "CrashRM", Args: []any{1}},
 		{Action: "RMAbort", Args: []any{0}},
@@ -1868,7 +1869,7 @@ func TestCluster_Transitions_e371a12c(t *testing.T) {
 
 // transitions: 4 steps.
 func TestCluster_Transitions_ef9864b8(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "Prepare", Args: []any{1}}, // returns true
 		{Action: "CrashRM", Args: []any{1}},
 		{Action: "RestartRM", Args: []any{1}},
@@ -1878,7 +1879,7 @@ func TestCluster_Transitions_ef9864b8(t *testing.T) {
 
 // transitions: 4 steps.
 func TestCluster_Transitions_f15006a9(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "RMAbort", Args: []any{0}},
 		{Action: "RMAbort", Args: []any{1}},
 		{Action: "LoseRequests", Args: []any{"tm->rm0"}},
@@ -1888,7 +1889,7 @@ func TestCluster_Transitions_f15006a9(t *testing.T) {
 
 // transitions: 4 steps.
 func TestCluster_Transitions_f22db3b9(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "RMAbort", Args: []any{0}},
 		{Action: "LoseRequests", Args: []any{"tm->rm0"}},
 		{Action: "RMAbort", Args: []any{1}},
@@ -1898,7 +1899,7 @@ func TestCluster_Transitions_f22db3b9(t *testing.T) {
 
 // transitions: 4 steps.
 func TestCluster_Transitions_f3a251aa(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "CrashRM", Args: []any{1}},
 		{Action: "RMAbort", Args: []any{0}},
 		{Action: "RestartRM", Args: []any{1}},
@@ -1908,7 +1909,7 @@ func TestCluster_Transitions_f3a251aa(t *testing.T) {
 
 // transitions: 4 steps.
 func TestCluster_Transitions_f52bbf64(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "RMAbort", Args: []any{0}},
 		{Action: "RMAbort", Args: []any{1}},
 		{Action: "LoseRequests", Args: []any{"tm->rm1"}},
@@ -1918,7 +1919,7 @@ func TestCluster_Transitions_f52bbf64(t *testing.T) {
 
 // transitions: 4 steps.
 func TestCluster_Transitions_f6748896(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "RMAbort", Args: []any{0}},
 		{Action: "RMAbort", Args: []any{1}},
 		{Action: "CrashRM", Args: []any{1}},
@@ -1928,7 +1929,7 @@ func TestCluster_Transitions_f6748896(t *testing.T) {
 
 // transitions: 4 steps.
 func TestCluster_Transitions_fd6d8d0a(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "RMAbort", Args: []any{0}},
 		{Action: "LoseReplies", Args: []any{"tm->rm1"}},
 		{Action: "RMAbort", Args: []any{1}},
@@ -1938,7 +1939,7 @@ func TestCluster_Transitions_fd6d8d0a(t *testing.T) {
 
 // boundaries: 5 steps, 4 refused, 1 unobserved.
 func TestCluster_Boundaries_6769f93c(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "CrashRM", Args: []any{0}, NoView: true},
 		{Action: "LoseReplies", Args: []any{"tm->rm0"}, Refused: true}, // refused right after CrashRM
 		{Action: "LoseReplies", Args: []any{"rm1->tm"}, Refused: true}, // refused right after CrashRM
@@ -1949,7 +1950,7 @@ func TestCluster_Boundaries_6769f93c(t *testing.T) {
 
 // boundaries: 5 steps, 1 refused, 4 unobserved.
 func TestCluster_Boundaries_8796fc27(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "Abort", NoView: true}, // returns 2
 		{Action: "CrashTM", NoView: true},
 		{Action: "RestartTM", NoView: true},
@@ -1960,7 +1961,7 @@ func TestCluster_Boundaries_8796fc27(t *testing.T) {
 
 // boundaries: 5 steps, 4 refused, 1 unobserved.
 func TestCluster_Boundaries_8bb10dfa(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "Abort", NoView: true},                    // returns 2
 		{Action: "Prepare", Args: []any{0}, Refused: true}, // refused right after Abort
 		{Action: "Prepare", Args: []any{1}, Refused: true}, // refused right after Abort
@@ -1971,7 +1972,7 @@ func TestCluster_Boundaries_8bb10dfa(t *testing.T) {
 
 // boundaries: 5 steps, 5 refused.
 func TestCluster_Boundaries_8cb7444b(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "Commit", Refused: true},                    // refused in the initial state
 		{Action: "RestartRM", Args: []any{0}, Refused: true}, // refused in the initial state
 		{Action: "RestartRM", Args: []any{1}, Refused: true}, // refused in the initial state
@@ -1982,7 +1983,7 @@ func TestCluster_Boundaries_8cb7444b(t *testing.T) {
 
 // transitions: 5 steps.
 func TestCluster_Transitions_03d36d49(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "CrashTM"},
 		{Action: "Prepare", Args: []any{1}}, // returns false
 		{Action: "RestartTM"},
@@ -1993,7 +1994,7 @@ func TestCluster_Transitions_03d36d49(t *testing.T) {
 
 // transitions: 5 steps.
 func TestCluster_Transitions_0579f48b(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "RMAbort", Args: []any{0}},
 		{Action: "RMAbort", Args: []any{1}},
 		{Action: "CrashTM"},
@@ -2004,7 +2005,7 @@ func TestCluster_Transitions_0579f48b(t *testing.T) {
 
 // transitions: 5 steps.
 func TestCluster_Transitions_1b7020b0(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "Prepare", Args: []any{1}}, // returns true
 		{Action: "LoseRequests", Args: []any{"rm0->tm"}},
 		{Action: "RMResend", Args: []any{1}}, // returns true
@@ -2015,7 +2016,7 @@ func TestCluster_Transitions_1b7020b0(t *testing.T) {
 
 // transitions: 5 steps.
 func TestCluster_Transitions_1f6b0e00(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "Prepare", Args: []any{1}}, // returns true
 		{Action: "RMAbort", Args: []any{0}},
 		{Action: "LoseReplies", Args: []any{"rm0->tm"}},
@@ -2026,7 +2027,7 @@ func TestCluster_Transitions_1f6b0e00(t *testing.T) {
 
 // transitions: 5 steps.
 func TestCluster_Transitions_27953d69(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "RMAbort", Args: []any{1}},
 		{Action: "CrashRM", Args: []any{0}},
 		{Action: "Abort"}, // returns 1
@@ -2037,7 +2038,7 @@ func TestCluster_Transitions_27953d69(t *testing.T) {
 
 // transitions: 5 steps.
 func TestCluster_Transitions_2b64d217(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "Prepare", Args: []any{0}}, // returns true
 		{Action: "Prepare", Args: []any{1}}, // returns true
 		{Action: "LoseRequests", Args: []any{"rm1->tm"}},
@@ -2048,7 +2049,7 @@ func TestCluster_Transitions_2b64d217(t *testing.T) {
 
 // transitions: 5 steps.
 func TestCluster_Transitions_32c0886f(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "Prepare", Args: []any{0}}, // returns true
 		{Action: "Prepare", Args: []any{1}}, // returns true
 		{Action: "Commit"},                  // returns 2
@@ -2059,7 +2060,7 @@ func TestCluster_Transitions_32c0886f(t *testing.T) {
 
 // transitions: 5 steps.
 func TestCluster_Transitions_36e930ba(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "Prepare", Args: []any{1}}, // returns true
 		{Action: "LoseReplies", Args: []any{"rm0->tm"}},
 		{Action: "RMResend", Args: []any{1}}, // returns true
@@ -2070,7 +2071,7 @@ func TestCluster_Transitions_36e930ba(t *testing.T) {
 
 // transitions: 5 steps.
 func TestCluster_Transitions_38f98198(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "Prepare", Args: []any{0}}, // returns true
 		{Action: "Prepare", Args: []any{1}}, // returns true
 		{Action: "Commit"},                  // returns 2
@@ -2081,7 +2082,7 @@ func TestCluster_Transitions_38f98198(t *testing.T) {
 
 // transitions: 5 steps.
 func TestCluster_Transitions_42db0d71(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "Prepare", Args: []any{0}}, // returns true
 		{Action: "RMAbort", Args: []any{1}},
 		{Action: "LoseRequests", Args: []any{"rm0->tm"}},
@@ -2092,7 +2093,7 @@ func TestCluster_Transitions_42db0d71(t *testing.T) {
 
 // transitions: 5 steps.
 func TestCluster_Transitions_44ce50f4(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "Prepare", Args: []any{0}}, // returns true
 		{Action: "LoseRequests", Args: []any{"tm->rm1"}},
 		{Action: "RMResend", Args: []any{0}}, // returns true
@@ -2103,7 +2104,7 @@ func TestCluster_Transitions_44ce50f4(t *testing.T) {
 
 // transitions: 5 steps.
 func TestCluster_Transitions_4b8a603a(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "Prepare", Args: []any{1}}, // returns true
 		{Action: "LoseReplies", Args: []any{"tm->rm0"}},
 		{Action: "RMResend", Args: []any{1}}, // returns true
@@ -2114,7 +2115,7 @@ func TestCluster_Transitions_4b8a603a(t *testing.T) {
 
 // transitions: 5 steps.
 func TestCluster_Transitions_4c644fcb(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "Prepare", Args: []any{1}}, // returns true
 		{Action: "CrashTM"},
 		{Action: "Prepare", Args: []any{0}}, // returns false
@@ -2125,7 +2126,7 @@ func TestCluster_Transitions_4c644fcb(t *testing.T) {
 
 // transitions: 5 steps.
 func TestCluster_Transitions_4d002a25(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "Prepare", Args: []any{0}}, // returns true
 		{Action: "LoseReplies", Args: []any{"tm->rm0"}},
 		{Action: "RMResend", Args: []any{0}}, // returns true
@@ -2136,7 +2137,7 @@ func TestCluster_Transitions_4d002a25(t *testing.T) {
 
 // transitions: 5 steps.
 func TestCluster_Transitions_5312c524(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "Prepare", Args: []any{0}}, // returns true
 		{Action: "LoseRequests", Args: []any{"rm1->tm"}},
 		{Action: "RMResend", Args: []any{0}}, // returns true
@@ -2147,7 +2148,7 @@ func TestCluster_Transitions_5312c524(t *testing.T) {
 
 // transitions: 5 steps.
 func TestCluster_Transitions_650b0b31(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "Prepare", Args: []any{0}}, // returns true
 		{Action: "LoseReplies", Args: []any{"rm0->tm"}},
 		{Action: "RMResend", Args: []any{0}}, // returns false
@@ -2158,7 +2159,7 @@ func TestCluster_Transitions_650b0b31(t *testing.T) {
 
 // transitions: 5 steps.
 func TestCluster_Transitions_6b00e785(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "Prepare", Args: []any{1}}, // returns true
 		{Action: "RMAbort", Args: []any{0}},
 		{Action: "LoseRequests", Args: []any{"rm1->tm"}},
@@ -2169,7 +2170,7 @@ func TestCluster_Transitions_6b00e785(t *testing.T) {
 
 // transitions: 5 steps.
 func TestCluster_Transitions_71ec5bc7(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "Prepare", Args: []any{0}}, // returns true
 		{Action: "CrashRM", Args: []any{0}},
 		{Action: "Prepare", Args: []any{1}}, // returns true
@@ -2180,7 +2181,7 @@ func TestCluster_Transitions_71ec5bc7(t *testing.T) {
 
 // transitions: 5 steps.
 func TestCluster_Transitions_7f30ba3c(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "Prepare", Args: []any{0}}, // returns true
 		{Action: "Prepare", Args: []any{1}}, // returns true
 		{Action: "Commit"},                  // returns 2
@@ -2191,7 +2192,7 @@ func TestCluster_Transitions_7f30ba3c(t *testing.T) {
 
 // transitions: 5 steps.
 func TestCluster_Transitions_856a6835(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "Prepare", Args: []any{1}}, // returns true
 		{Action: "RMAbort", Args: []any{0}},
 		{Action: "LoseRequests", Args: []any{"tm->rm1"}},
@@ -2202,7 +2203,7 @@ func TestCluster_Transitions_856a6835(t *testing.T) {
 
 // transitions: 5 steps.
 func TestCluster_Transitions_8dcddebd(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "LoseRequests", Args: []any{"tm->rm0"}},
 		{Action: "Abort"},    // returns 1
 		{Action: "TMResend"}, // returns 0
@@ -2213,7 +2214,7 @@ func TestCluster_Transitions_8dcddebd(t *testing.T) {
 
 // transitions: 5 steps.
 func TestCluster_Transitions_909ff0b1(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "Prepare", Args: []any{1}}, // returns true
 		{Action: "RMAbort", Args: []any{0}},
 		{Action: "LoseReplies", Args: []any{"rm1->tm"}},
@@ -2224,7 +2225,7 @@ func TestCluster_Transitions_909ff0b1(t *testing.T) {
 
 // transitions: 5 steps.
 func TestCluster_Transitions_99a063dc(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "Prepare", Args: []any{1}}, // returns true
 		{Action: "RMAbort", Args: []any{0}},
 		{Action: "LoseReplies", Args: []any{"tm->rm0"}},
@@ -2235,7 +2236,7 @@ func TestCluster_Transitions_99a063dc(t *testing.T) {
 
 // transitions: 5 steps.
 func TestCluster_Transitions_9f9ba8e8(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "Prepare", Args: []any{0}}, // returns true
 		{Action: "Prepare", Args: []any{1}}, // returns true
 		{Action: "LoseRequests", Args: []any{"rm0->tm"}},
@@ -2246,7 +2247,7 @@ func TestCluster_Transitions_9f9ba8e8(t *testing.T) {
 
 // transitions: 5 steps.
 func TestCluster_Transitions_b2accff3(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "CrashTM"},
 		{Action: "Prepare", Args: []any{0}}, // returns false
 		{Action: "RestartTM"},
@@ -2257,7 +2258,7 @@ func TestCluster_Transitions_b2accff3(t *testing.T) {
 
 // transitions: 5 steps.
 func TestCluster_Transitions_b72c03f5(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "Prepare", Args: []any{1}}, // returns true
 		{Action: "CrashTM"},
 		{Action: "RestartTM"},
@@ -2268,7 +2269,7 @@ func TestCluster_Transitions_b72c03f5(t *testing.T) {
 
 // transitions: 5 steps.
 func TestCluster_Transitions_b85faa5f(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "Prepare", Args: []any{0}}, // returns true
 		{Action: "Prepare", Args: []any{1}}, // returns true
 		{Action: "Commit"},                  // returns 2
@@ -2279,7 +2280,7 @@ func TestCluster_Transitions_b85faa5f(t *testing.T) {
 
 // transitions: 5 steps.
 func TestCluster_Transitions_ba5d7fc4(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "Prepare", Args: []any{0}}, // returns true
 		{Action: "RMAbort", Args: []any{1}},
 		{Action: "LoseRequests", Args: []any{"rm1->tm"}},
@@ -2290,7 +2291,7 @@ func TestCluster_Transitions_ba5d7fc4(t *testing.T) {
 
 // transitions: 5 steps.
 func TestCluster_Transitions_bc63f34f(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "Prepare", Args: []any{0}}, // returns true
 		{Action: "Prepare", Args: []any{1}}, // returns true
 		{Action: "Abort"},                   // returns 2
@@ -2301,7 +2302,7 @@ func TestCluster_Transitions_bc63f34f(t *testing.T) {
 
 // transitions: 5 steps.
 func TestCluster_Transitions_c6ee8ebf(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "Prepare", Args: []any{1}}, // returns true
 		{Action: "LoseReplies", Args: []any{"rm1->tm"}},
 		{Action: "RMResend", Args: []any{1}}, // returns false
@@ -2312,7 +2313,7 @@ func TestCluster_Transitions_c6ee8ebf(t *testing.T) {
 
 // transitions: 5 steps.
 func TestCluster_Transitions_c9a927dd(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "Prepare", Args: []any{1}}, // returns true
 		{Action: "LoseRequests", Args: []any{"rm1->tm"}},
 		{Action: "RMResend", Args: []any{1}}, // returns false
@@ -2323,7 +2324,7 @@ func TestCluster_Transitions_c9a927dd(t *testing.T) {
 
 // transitions: 5 steps.
 func TestCluster_Transitions_ca14dfc0(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "Prepare", Args: []any{0}}, // returns true
 		{Action: "Prepare", Args: []any{1}}, // returns true
 		{Action: "Commit"},                  // returns 2
@@ -2334,7 +2335,7 @@ func TestCluster_Transitions_ca14dfc0(t *testing.T) {
 
 // transitions: 5 steps.
 func TestCluster_Transitions_d01a5780(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "Prepare", Args: []any{0}}, // returns true
 		{Action: "Prepare", Args: []any{1}}, // returns true
 		{Action: "Commit"},                  // returns 2
@@ -2345,7 +2346,7 @@ func TestCluster_Transitions_d01a5780(t *testing.T) {
 
 // transitions: 5 steps.
 func TestCluster_Transitions_d09457b2(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "LoseRequests", Args: []any{"tm->rm1"}},
 		{Action: "Abort"},    // returns 1
 		{Action: "TMResend"}, // returns 0
@@ -2356,7 +2357,7 @@ func TestCluster_Transitions_d09457b2(t *testing.T) {
 
 // transitions: 5 steps.
 func TestCluster_Transitions_d4af6d81(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "Prepare", Args: []any{1}}, // returns true
 		{Action: "LoseRequests", Args: []any{"tm->rm1"}},
 		{Action: "RMResend", Args: []any{1}}, // returns true
@@ -2367,7 +2368,7 @@ func TestCluster_Transitions_d4af6d81(t *testing.T) {
 
 // transitions: 5 steps.
 func TestCluster_Transitions_d968db83(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "Prepare", Args: []any{0}}, // returns true
 		{Action: "Prepare", Args: []any{1}}, // returns true
 		{Action: "Commit"},                  // returns 2
@@ -2378,7 +2379,7 @@ func TestCluster_Transitions_d968db83(t *testing.T) {
 
 // transitions: 5 steps.
 func TestCluster_Transitions_d984685b(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "RMAbort", Args: []any{1}},
 		{Action: "LoseRequests", Args: []any{"rm0->tm"}},
 		{Action: "Prepare", Args: []any{0}},  // returns false
@@ -2389,7 +2390,7 @@ func TestCluster_Transitions_d984685b(t *testing.T) {
 
 // transitions: 5 steps.
 func TestCluster_Transitions_da801bd5(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "RMAbort", Args: []any{0}},
 		{Action: "LoseRequests", Args: []any{"rm1->tm"}},
 		{Action: "Prepare", Args: []any{1}},  // returns false
@@ -2400,7 +2401,7 @@ func TestCluster_Transitions_da801bd5(t *testing.T) {
 
 // transitions: 5 steps.
 func TestCluster_Transitions_dcb5f355(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "RMAbort", Args: []any{0}},
 		{Action: "CrashRM", Args: []any{1}},
 		{Action: "Abort"}, // returns 1
@@ -2411,7 +2412,7 @@ func TestCluster_Transitions_dcb5f355(t *testing.T) {
 
 // transitions: 5 steps.
 func TestCluster_Transitions_dd985794(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "Prepare", Args: []any{1}}, // returns true
 		{Action: "RMAbort", Args: []any{0}},
 		{Action: "LoseRequests", Args: []any{"rm0->tm"}},
@@ -2422,7 +2423,7 @@ func TestCluster_Transitions_dd985794(t *testing.T) {
 
 // transitions: 5 steps.
 func TestCluster_Transitions_e2a91db1(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "Prepare", Args: []any{0}}, // returns true
 		{Action: "LoseRequests", Args: []any{"tm->rm0"}},
 		{Action: "RMResend", Args: []any{0}}, // returns true
@@ -2433,7 +2434,7 @@ func TestCluster_Transitions_e2a91db1(t *testing.T) {
 
 // transitions: 5 steps.
 func TestCluster_Transitions_e33d2804(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "Prepare", Args: []any{0}}, // returns true
 		{Action: "Prepare", Args: []any{1}}, // returns true
 		{Action: "Commit"},                  // returns 2
@@ -2444,7 +2445,7 @@ func TestCluster_Transitions_e33d2804(t *testing.T) {
 
 // transitions: 5 steps.
 func TestCluster_Transitions_e855325d(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "Prepare", Args: []any{0}}, // returns true
 		{Action: "LoseRequests", Args: []any{"rm0->tm"}},
 		{Action: "RMResend", Args: []any{0}}, // returns false
@@ -2455,7 +2456,7 @@ func TestCluster_Transitions_e855325d(t *testing.T) {
 
 // transitions: 5 steps.
 func TestCluster_Transitions_e99904eb(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "Prepare", Args: []any{0}}, // returns true
 		{Action: "Prepare", Args: []any{1}}, // returns true
 		{Action: "Commit"},                  // returns 2
@@ -2466,7 +2467,7 @@ func TestCluster_Transitions_e99904eb(t *testing.T) {
 
 // transitions: 5 steps.
 func TestCluster_Transitions_eb9eb563(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "LoseRequests", Args: []any{"rm1->tm"}},
 		{Action: "Prepare", Args: []any{1}},  // returns false
 		{Action: "RMResend", Args: []any{1}}, // returns false
@@ -2477,7 +2478,7 @@ func TestCluster_Transitions_eb9eb563(t *testing.T) {
 
 // transitions: 5 steps.
 func TestCluster_Transitions_f0019928(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "Prepare", Args: []any{0}}, // returns true
 		{Action: "LoseReplies", Args: []any{"rm1->tm"}},
 		{Action: "RMResend", Args: []any{0}}, // returns true
@@ -2488,7 +2489,7 @@ func TestCluster_Transitions_f0019928(t *testing.T) {
 
 // transitions: 5 steps.
 func TestCluster_Transitions_f402af01(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "LoseRequests", Args: []any{"rm0->tm"}},
 		{Action: "Prepare", Args: []any{0}},  // returns false
 		{Action: "RMResend", Args: []any{0}}, // returns false
@@ -2499,7 +2500,7 @@ func TestCluster_Transitions_f402af01(t *testing.T) {
 
 // transitions: 5 steps.
 func TestCluster_Transitions_fa02b350(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "Prepare", Args: []any{1}}, // returns true
 		{Action: "LoseRequests", Args: []any{"tm->rm0"}},
 		{Action: "RMResend", Args: []any{1}}, // returns true
@@ -2510,7 +2511,7 @@ func TestCluster_Transitions_fa02b350(t *testing.T) {
 
 // boundaries: 6 steps, 2 refused, 4 unobserved.
 func TestCluster_Boundaries_44568967(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "CrashRM", Args: []any{1}, NoView: true},
 		{Action: "Abort", NoView: true}, // returns 1
 		{Action: "RestartRM", Args: []any{1}, NoView: true},
@@ -2522,7 +2523,7 @@ func TestCluster_Boundaries_44568967(t *testing.T) {
 
 // boundaries: 6 steps, 1 refused, 5 unobserved.
 func TestCluster_Boundaries_57981b87(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "Prepare", Args: []any{1}, NoView: true}, // returns true
 		{Action: "CrashRM", Args: []any{1}, NoView: true},
 		{Action: "Abort", NoView: true}, // returns 1
@@ -2534,7 +2535,7 @@ func TestCluster_Boundaries_57981b87(t *testing.T) {
 
 // boundaries: 6 steps, 2 refused, 4 unobserved.
 func TestCluster_Boundaries_7d166033(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "CrashRM", Args: []any{0}, NoView: true},
 		{Action: "Abort", NoView: true}, // returns 1
 		{Action: "RestartRM", Args: []any{0}, NoView: true},
@@ -2546,7 +2547,7 @@ func TestCluster_Boundaries_7d166033(t *testing.T) {
 
 // boundaries: 6 steps, 1 refused, 5 unobserved.
 func TestCluster_Boundaries_c262efc7(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "Prepare", Args: []any{0}, NoView: true}, // returns true
 		{Action: "CrashRM", Args: []any{0}, NoView: true},
 		{Action: "Abort", NoView: true}, // returns 1
@@ -2558,7 +2559,7 @@ func TestCluster_Boundaries_c262efc7(t *testing.T) {
 
 // reset: 6 steps, 4 unobserved.
 func TestCluster_Reset_61203bb2(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "Prepare", Args: []any{0}, NoView: true}, // returns true
 		{Action: "Prepare", Args: []any{1}, NoView: true}, // returns true
 		{Action: "Commit", NoView: true},                  // returns 2
@@ -2570,7 +2571,7 @@ func TestCluster_Reset_61203bb2(t *testing.T) {
 
 // transitions: 6 steps.
 func TestCluster_Transitions_3c585c23(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "Prepare", Args: []any{1}},  // returns true
 		{Action: "RMResend", Args: []any{1}}, // returns true
 		{Action: "RMAbort", Args: []any{0}},
@@ -2582,7 +2583,7 @@ func TestCluster_Transitions_3c585c23(t *testing.T) {
 
 // transitions: 6 steps.
 func TestCluster_Transitions_42f620b4(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "Prepare", Args: []any{1}}, // returns true
 		{Action: "CrashTM"},
 		{Action: "RestartTM"},
@@ -2594,7 +2595,7 @@ func TestCluster_Transitions_42f620b4(t *testing.T) {
 
 // transitions: 6 steps.
 func TestCluster_Transitions_42ffaed9(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "Prepare", Args: []any{0}}, // returns true
 		{Action: "Prepare", Args: []any{1}}, // returns true
 		{Action: "LoseRequests", Args: []any{"rm0->tm"}},
@@ -2606,7 +2607,7 @@ func TestCluster_Transitions_42ffaed9(t *testing.T) {
 
 // transitions: 6 steps.
 func TestCluster_Transitions_45fb3a4f(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "Prepare", Args: []any{0}}, // returns true
 		{Action: "Prepare", Args: []any{1}}, // returns true
 		{Action: "Commit"},                  // returns 2
@@ -2618,7 +2619,7 @@ func TestCluster_Transitions_45fb3a4f(t *testing.T) {
 
 // transitions: 6 steps.
 func TestCluster_Transitions_5559d212(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "Prepare", Args: []any{0}}, // returns true
 		{Action: "Prepare", Args: []any{1}}, // returns true
 		{Action: "LoseReplies", Args: []any{"rm1->tm"}},
@@ -2630,7 +2631,7 @@ func TestCluster_Transitions_5559d212(t *testing.T) {
 
 // transitions: 6 steps.
 func TestCluster_Transitions_60ec4035(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "Prepare", Args: []any{0}}, // returns true
 		{Action: "Prepare", Args: []any{1}}, // returns true
 		{Action: "LoseReplies", Args: []any{"rm0->tm"}},
@@ -2642,7 +2643,7 @@ func TestCluster_Transitions_60ec4035(t *testing.T) {
 
 // transitions: 6 steps.
 func TestCluster_Transitions_6298f13d(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "Prepare", Args: []any{0}}, // returns true
 		{Action: "LoseRequests", Args: []any{"rm1->tm"}},
 		{Action: "Prepare", Args: []any{1}},  // returns false
@@ -2654,7 +2655,7 @@ func TestCluster_Transitions_6298f13d(t *testing.T) {
 
 // transitions: 6 steps.
 func TestCluster_Transitions_6cd6bdac(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "Prepare", Args: []any{1}}, // returns true
 		{Action: "LoseRequests", Args: []any{"rm0->tm"}},
 		{Action: "Prepare", Args: []any{0}},  // returns false
@@ -2666,7 +2667,7 @@ func TestCluster_Transitions_6cd6bdac(t *testing.T) {
 
 // transitions: 6 steps.
 func TestCluster_Transitions_a7f801b3(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "Prepare", Args: []any{0}}, // returns true
 		{Action: "RMAbort", Args: []any{1}},
 		{Action: "LoseReplies", Args: []any{"rm1->tm"}},
@@ -2678,7 +2679,7 @@ func TestCluster_Transitions_a7f801b3(t *testing.T) {
 
 // transitions: 6 steps.
 func TestCluster_Transitions_ac641986(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "Prepare", Args: []any{0}}, // returns true
 		{Action: "CrashTM"},
 		{Action: "RestartTM"},
@@ -2690,7 +2691,7 @@ func TestCluster_Transitions_ac641986(t *testing.T) {
 
 // transitions: 6 steps.
 func TestCluster_Transitions_c4828c1e(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "Prepare", Args: []any{0}}, // returns true
 		{Action: "CrashTM"},
 		{Action: "RestartTM"},
@@ -2702,7 +2703,7 @@ func TestCluster_Transitions_c4828c1e(t *testing.T) {
 
 // transitions: 6 steps.
 func TestCluster_Transitions_cf14b158(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "Prepare", Args: []any{0}}, // returns true
 		{Action: "RMAbort", Args: []any{1}},
 		{Action: "LoseReplies", Args: []any{"rm0->tm"}},
@@ -2714,7 +2715,7 @@ func TestCluster_Transitions_cf14b158(t *testing.T) {
 
 // transitions: 6 steps.
 func TestCluster_Transitions_d65034a6(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "Prepare", Args: []any{0}}, // returns true
 		{Action: "Prepare", Args: []any{1}}, // returns true
 		{Action: "LoseRequests", Args: []any{"rm1->tm"}},
@@ -2726,7 +2727,7 @@ func TestCluster_Transitions_d65034a6(t *testing.T) {
 
 // transitions: 6 steps.
 func TestCluster_Transitions_dcda2f5e(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "Prepare", Args: []any{1}}, // returns true
 		{Action: "LoseReplies", Args: []any{"tm->rm1"}},
 		{Action: "RMResend", Args: []any{1}}, // returns true
@@ -2738,7 +2739,7 @@ func TestCluster_Transitions_dcda2f5e(t *testing.T) {
 
 // transitions: 6 steps.
 func TestCluster_Transitions_e969e74d(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "Prepare", Args: []any{0}}, // returns true
 		{Action: "CrashTM"},
 		{Action: "Prepare", Args: []any{1}}, // returns false
@@ -2750,7 +2751,7 @@ func TestCluster_Transitions_e969e74d(t *testing.T) {
 
 // boundaries: 7 steps, 4 refused, 3 unobserved.
 func TestCluster_Boundaries_f25c48f2(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "Prepare", Args: []any{0}, NoView: true},   // returns true
 		{Action: "Prepare", Args: []any{1}, NoView: true},   // returns true
 		{Action: "Commit", NoView: true},                    // returns 2
@@ -2763,7 +2764,7 @@ func TestCluster_Boundaries_f25c48f2(t *testing.T) {
 
 // transitions: 7 steps.
 func TestCluster_Transitions_05bce70f(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "Prepare", Args: []any{0}},  // returns true
 		{Action: "RMResend", Args: []any{0}}, // returns true
 		{Action: "RMAbort", Args: []any{1}},
@@ -2776,7 +2777,7 @@ func TestCluster_Transitions_05bce70f(t *testing.T) {
 
 // transitions: 7 steps.
 func TestCluster_Transitions_324594bb(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "Prepare", Args: []any{1}}, // returns true
 		{Action: "CrashRM", Args: []any{0}},
 		{Action: "RMResend", Args: []any{1}}, // returns true
@@ -2789,7 +2790,7 @@ func TestCluster_Transitions_324594bb(t *testing.T) {
 
 // transitions: 7 steps.
 func TestCluster_Transitions_47dc5b43(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "Prepare", Args: []any{0}},  // returns true
 		{Action: "Prepare", Args: []any{1}},  // returns true
 		{Action: "RMResend", Args: []any{0}}, // returns true
@@ -2802,7 +2803,7 @@ func TestCluster_Transitions_47dc5b43(t *testing.T) {
 
 // transitions: 7 steps.
 func TestCluster_Transitions_4d12ce80(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "Prepare", Args: []any{0}}, // returns true
 		{Action: "RMAbort", Args: []any{1}},
 		{Action: "LoseRequests", Args: []any{"tm->rm1"}},
@@ -2815,7 +2816,7 @@ func TestCluster_Transitions_4d12ce80(t *testing.T) {
 
 // transitions: 7 steps.
 func TestCluster_Transitions_89bb2d2b(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "Prepare", Args: []any{0}}, // returns true
 		{Action: "LoseRequests", Args: []any{"tm->rm1"}},
 		{Action: "Prepare", Args: []any{1}},  // returns true
@@ -2828,7 +2829,7 @@ func TestCluster_Transitions_89bb2d2b(t *testing.T) {
 
 // transitions: 7 steps.
 func TestCluster_Transitions_902493c9(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "Prepare", Args: []any{1}}, // returns true
 		{Action: "RMAbort", Args: []any{0}},
 		{Action: "CrashRM", Args: []any{0}},
@@ -2841,7 +2842,7 @@ func TestCluster_Transitions_902493c9(t *testing.T) {
 
 // transitions: 7 steps.
 func TestCluster_Transitions_b9655602(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "Prepare", Args: []any{0}}, // returns true
 		{Action: "CrashRM", Args: []any{1}},
 		{Action: "RMResend", Args: []any{0}}, // returns true
@@ -2854,7 +2855,7 @@ func TestCluster_Transitions_b9655602(t *testing.T) {
 
 // transitions: 7 steps.
 func TestCluster_Transitions_c13b2514(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "Prepare", Args: []any{1}}, // returns true
 		{Action: "RMAbort", Args: []any{0}},
 		{Action: "LoseRequests", Args: []any{"tm->rm0"}},
@@ -2867,7 +2868,7 @@ func TestCluster_Transitions_c13b2514(t *testing.T) {
 
 // invalid: 8 steps, 8 refused.
 func TestCluster_Invalid_77b9d841(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "Prepare", Args: []any{-1}, Refused: true},             // -1 is outside the domain of rm
 		{Action: "Prepare", Args: []any{2}, Refused: true},              // 2 is outside the domain of rm
 		{Action: "RMAbort", Args: []any{-1}, Refused: true},             // -1 is outside the domain of rm
@@ -2881,7 +2882,7 @@ func TestCluster_Invalid_77b9d841(t *testing.T) {
 
 // transitions: 8 steps.
 func TestCluster_Transitions_2d2c1b33(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "Prepare", Args: []any{0}}, // returns true
 		{Action: "Prepare", Args: []any{1}}, // returns true
 		{Action: "CrashRM", Args: []any{0}},
@@ -2895,7 +2896,7 @@ func TestCluster_Transitions_2d2c1b33(t *testing.T) {
 
 // transitions: 8 steps.
 func TestCluster_Transitions_7a616d26(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "Prepare", Args: []any{0}}, // returns true
 		{Action: "RMAbort", Args: []any{1}},
 		{Action: "LoseReplies", Args: []any{"tm->rm0"}},
@@ -2909,7 +2910,7 @@ func TestCluster_Transitions_7a616d26(t *testing.T) {
 
 // transitions: 8 steps.
 func TestCluster_Transitions_b8aaf327(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "Prepare", Args: []any{0}}, // returns true
 		{Action: "RMAbort", Args: []any{1}},
 		{Action: "LoseRequests", Args: []any{"tm->rm0"}},
@@ -2923,7 +2924,7 @@ func TestCluster_Transitions_b8aaf327(t *testing.T) {
 
 // transitions: 8 steps.
 func TestCluster_Transitions_c40d8b0a(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "Prepare", Args: []any{0}}, // returns true
 		{Action: "Prepare", Args: []any{1}}, // returns true
 		{Action: "CrashRM", Args: []any{1}},
@@ -2937,7 +2938,7 @@ func TestCluster_Transitions_c40d8b0a(t *testing.T) {
 
 // transitions: 8 steps.
 func TestCluster_Transitions_d68312c4(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "Prepare", Args: []any{0}}, // returns true
 		{Action: "LoseReplies", Args: []any{"tm->rm1"}},
 		{Action: "RMResend", Args: []any{0}}, // returns true
@@ -2951,7 +2952,7 @@ func TestCluster_Transitions_d68312c4(t *testing.T) {
 
 // transitions: 8 steps.
 func TestCluster_Transitions_da24f9f1(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "Prepare", Args: []any{0}}, // returns true
 		{Action: "RMAbort", Args: []any{1}},
 		{Action: "CrashRM", Args: []any{1}},
@@ -2965,7 +2966,7 @@ func TestCluster_Transitions_da24f9f1(t *testing.T) {
 
 // transitions: 8 steps.
 func TestCluster_Transitions_db7ce37e(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "Prepare", Args: []any{1}}, // returns true
 		{Action: "RMAbort", Args: []any{0}},
 		{Action: "CrashTM"},
@@ -2979,7 +2980,7 @@ func TestCluster_Transitions_db7ce37e(t *testing.T) {
 
 // transitions: 8 steps.
 func TestCluster_Transitions_fd2e6f77(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "Prepare", Args: []any{0}}, // returns true
 		{Action: "RMAbort", Args: []any{1}},
 		{Action: "CrashTM"},
@@ -2993,7 +2994,7 @@ func TestCluster_Transitions_fd2e6f77(t *testing.T) {
 
 // boundaries: 9 steps, 8 refused, 1 unobserved.
 func TestCluster_Boundaries_34b27935(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "LoseRequests", Args: []any{"rm0->tm"}, NoView: true},
 		{Action: "CrashRM", Args: []any{0}, Refused: true},              // refused right after LoseRequests
 		{Action: "CrashRM", Args: []any{1}, Refused: true},              // refused right after LoseRequests
@@ -3008,7 +3009,7 @@ func TestCluster_Boundaries_34b27935(t *testing.T) {
 
 // boundaries: 9 steps, 8 refused, 1 unobserved.
 func TestCluster_Boundaries_379187d0(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "CrashTM", NoView: true},
 		{Action: "CrashRM", Args: []any{0}, Refused: true},              // refused right after CrashTM
 		{Action: "CrashRM", Args: []any{1}, Refused: true},              // refused right after CrashTM
@@ -3023,7 +3024,7 @@ func TestCluster_Boundaries_379187d0(t *testing.T) {
 
 // boundaries: 9 steps, 8 refused, 1 unobserved.
 func TestCluster_Boundaries_43624273(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "CrashRM", Args: []any{0}, NoView: true},
 		{Action: "CrashRM", Args: []any{0}, Refused: true},              // refused right after CrashRM
 		{Action: "CrashRM", Args: []any{1}, Refused: true},              // refused right after CrashRM
@@ -3038,7 +3039,7 @@ func TestCluster_Boundaries_43624273(t *testing.T) {
 
 // boundaries: 9 steps, 8 refused, 1 unobserved.
 func TestCluster_Boundaries_b8b35483(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "LoseReplies", Args: []any{"rm0->tm"}, NoView: true},
 		{Action: "CrashRM", Args: []any{0}, Refused: true},              // refused right after LoseReplies
 		{Action: "CrashRM", Args: []any{1}, Refused: true},              // refused right after LoseReplies
@@ -3053,7 +3054,7 @@ func TestCluster_Boundaries_b8b35483(t *testing.T) {
 
 // transitions: 9 steps.
 func TestCluster_Transitions_2d96dbaf(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "Prepare", Args: []any{0}}, // returns true
 		{Action: "Prepare", Args: []any{1}}, // returns true
 		{Action: "LoseRequests", Args: []any{"tm->rm1"}},
@@ -3068,7 +3069,7 @@ func TestCluster_Transitions_2d96dbaf(t *testing.T) {
 
 // transitions: 9 steps.
 func TestCluster_Transitions_5e6e3ebd(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "Prepare", Args: []any{0}}, // returns true
 		{Action: "LoseReplies", Args: []any{"tm->rm1"}},
 		{Action: "Prepare", Args: []any{1}},  // returns true
@@ -3083,7 +3084,7 @@ func TestCluster_Transitions_5e6e3ebd(t *testing.T) {
 
 // transitions: 9 steps.
 func TestCluster_Transitions_73e1f656(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "Prepare", Args: []any{0}}, // returns true
 		{Action: "Prepare", Args: []any{1}}, // returns true
 		{Action: "LoseReplies", Args: []any{"tm->rm0"}},
@@ -3098,7 +3099,7 @@ func TestCluster_Transitions_73e1f656(t *testing.T) {
 
 // transitions: 9 steps.
 func TestCluster_Transitions_87d456d7(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "Prepare", Args: []any{0}}, // returns true
 		{Action: "Prepare", Args: []any{1}}, // returns true
 		{Action: "LoseRequests", Args: []any{"tm->rm0"}},
@@ -3113,7 +3114,7 @@ func TestCluster_Transitions_87d456d7(t *testing.T) {
 
 // transitions: 9 steps.
 func TestCluster_Transitions_d48b0265(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "Prepare", Args: []any{0}}, // returns true
 		{Action: "Prepare", Args: []any{1}}, // returns true
 		{Action: "CrashRM", Args: []any{0}},
@@ -3128,7 +3129,7 @@ func TestCluster_Transitions_d48b0265(t *testing.T) {
 
 // transitions: 9 steps.
 func TestCluster_Transitions_f1bd57b5(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "Prepare", Args: []any{0}}, // returns true
 		{Action: "Prepare", Args: []any{1}}, // returns true
 		{Action: "CrashRM", Args: []any{1}},
@@ -3143,7 +3144,7 @@ func TestCluster_Transitions_f1bd57b5(t *testing.T) {
 
 // transitions: 12 steps.
 func TestCluster_Transitions_acf487f9(t *testing.T) {
-	mbtRunCluster(t, 0, []adapters.Step{
+	mbtRunCluster(t, 0, []model.Step{
 		{Action: "Prepare", Args: []any{0}}, // returns true
 		{Action: "Prepare", Args: []any{1}}, // returns true
 		{Action: "CrashTM"},

@@ -91,5 +91,5 @@
 // Processes: [Start], [Spec], [Process], [Process.Crash], [Process.Stop],
 // [Process.Restart], [ReadyTCP], [ReadyHTTP], [ErrExited].
 //
-// Tests: [TB], [StartT], [NewProxyT], [NewNetworkT].
+// Tests (with an [adapters.TB]): [StartT], [NewProxyT], [NewNetworkT].
 package fault

@@ -283,6 +283,8 @@ type fakeTB struct {
 func (f *fakeTB) Helper()                        {}
 func (f *fakeTB) Cleanup(c func())               { f.cleanups = append(f.cleanups, c) }
 func (f *fakeTB) Fatalf(format string, a ...any) { f.fatal = append(f.fatal, format) }
+func (f *fakeTB) Errorf(format string, a ...any) { f.fatal = append(f.fatal, format) }
+func (f *fakeTB) Logf(string, ...any)            {}
 func (f *fakeTB) cleanup() {
 	for i := len(f.cleanups) - 1; i >= 0; i-- {
 		f.cleanups[i]()

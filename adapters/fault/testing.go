@@ -3,24 +3,18 @@ package fault
 import (
 	"context"
 	"errors"
-)
 
-// TB is the part of testing.TB the ...T helpers use. *testing.T,
-// *testing.B and *rapid.T satisfy it. If the value also has
-// Context() context.Context, as *testing.T has, StartT waits for
-// readiness under that context.
-type TB interface {
-	Helper()
-	Cleanup(func())
-	Fatalf(format string, args ...any)
-}
+	"github.com/mbtgo/mbt/adapters"
+)
 
 // StartT is [Start] for tests: it fails the test with t.Fatalf (the
 // message includes the process's output) and registers a cleanup that
 // stops the process ([Process.Stop]) when the test ends, passed or
 // failed. A process that exited on its own by then is not reported; a
-// process that cannot be reaped is.
-func StartT(t TB, spec Spec) *Process {
+// process that cannot be reaped is. If t also has Context()
+// context.Context, as *testing.T has, StartT waits for readiness under
+// that context.
+func StartT(t adapters.TB, spec Spec) *Process {
 	t.Helper()
 	ctx := context.Background()
 	if c, ok := t.(interface{ Context() context.Context }); ok {
@@ -41,7 +35,7 @@ func StartT(t TB, spec Spec) *Process {
 
 // NewProxyT is [NewProxy] for tests: it fails the test with t.Fatalf and
 // registers a cleanup that closes the proxy.
-func NewProxyT(t TB, target string) *Proxy {
+func NewProxyT(t adapters.TB, target string) *Proxy {
 	t.Helper()
 	p, err := NewProxy(target)
 	if err != nil {
@@ -58,7 +52,7 @@ func NewProxyT(t TB, target string) *Proxy {
 
 // NewNetworkT is [NewNetwork] for tests: it registers a cleanup that
 // closes the network and every proxy in it.
-func NewNetworkT(t TB) *Network {
+func NewNetworkT(t adapters.TB) *Network {
 	t.Helper()
 	n := NewNetwork()
 	t.Cleanup(func() {

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/hashicorp/go-multierror"
+	"github.com/mbtgo/mbt/adapters"
 	"github.com/mbtgo/mbt/internal/suggest"
 	"github.com/mbtgo/mbt/model"
 )
@@ -101,17 +102,10 @@ func Start(ctx context.Context, opts Options, command string, args ...string) (*
 	return a, nil
 }
 
-// TB is the part of testing.TB that [New] uses.
-type TB interface {
-	Helper()
-	Cleanup(func())
-	Fatalf(format string, args ...any)
-}
-
 // New is [Start] for tests: it fails the test with t.Fatalf when the
 // program does not start, and closes the adapter when the test ends,
 // failing the test if the program does not exit cleanly then.
-func New(t TB, opts Options, command string, args ...string) *Adapter {
+func New(t adapters.TB, opts Options, command string, args ...string) *Adapter {
 	t.Helper()
 	a, err := Start(context.Background(), opts, command, args...)
 	if err != nil {

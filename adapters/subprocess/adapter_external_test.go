@@ -332,11 +332,15 @@ func waitStderr(a *subprocess.Adapter, want string) string {
 	return a.Stderr()
 }
 
-// recorder is a subprocess.TB that keeps the failure.
+// recorder is a adapters.TB that keeps the failure.
 type recorder struct{ msg string }
 
-func (r *recorder) Helper()        {}
-func (r *recorder) Cleanup(func()) {}
+func (r *recorder) Helper()             {}
+func (r *recorder) Cleanup(func())      {}
+func (r *recorder) Logf(string, ...any) {}
+func (r *recorder) Errorf(format string, args ...any) {
+	r.msg = fmt.Sprintf(format, args...)
+}
 func (r *recorder) Fatalf(format string, args ...any) {
 	r.msg = fmt.Sprintf(format, args...)
 }

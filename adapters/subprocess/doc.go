@@ -59,7 +59,7 @@
 //
 // # Index
 //
-// Driving a program: [Start], [New], [Options], [TB], [Adapter],
+// Driving a program: [Start], [New], [Options], [Adapter],
 // [Adapter.Reset], [Adapter.Do], [Adapter.Observe], [Adapter.Invariants],
 // [Adapter.CheckModel].
 //

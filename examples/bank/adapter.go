@@ -6,6 +6,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"testing"
 	"time"
 
 	"github.com/mbtgo/mbt/examples/bank/client"
@@ -16,13 +17,6 @@ import (
 // the ledger servers NewHTTPAdapter starts, as a comma-separated list (see
 // ledger.ParseBugs): MBT_BANK_BUGS=overdraft go test ./examples/bank.
 const BugsEnv = "MBT_BANK_BUGS"
-
-// TB is what NewHTTPAdapter needs of a test: *testing.T satisfies it.
-type TB interface {
-	Helper()
-	Fatalf(format string, args ...any)
-	Cleanup(func())
-}
 
 // HTTPAdapter drives a real ledger server over HTTP on a loopback port. It
 // implements the adapter contract of package adapters for the Bank model.
@@ -43,7 +37,7 @@ func (a *HTTPAdapter) RerunEnv() []string {
 // NewHTTPAdapter starts a ledger server with the default Config's accounts
 // and limit on a loopback port, with the bugs named in $MBT_BANK_BUGS, and
 // stops it when the test ends.
-func NewHTTPAdapter(t TB) *HTTPAdapter {
+func NewHTTPAdapter(t testing.TB) *HTTPAdapter {
 	t.Helper()
 	cfg := Config{Accounts: 2, Max: 3, MaxAmount: 2}
 	bugs, err := ledger.ParseBugs(os.Getenv(BugsEnv))

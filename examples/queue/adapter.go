@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"testing"
 	"time"
 
 	"github.com/mbtgo/mbt/adapters"
@@ -50,13 +51,6 @@ const (
 // configures its broker for.
 func DefaultConfig() Config {
 	return Config{Producers: 1, Messages: 2, Consumers: 2, Lease: 2}
-}
-
-// TB is what NewAdapter needs of a test: *testing.T satisfies it.
-type TB interface {
-	subprocess.TB
-	TempDir() string
-	Skipf(format string, args ...any)
 }
 
 // Adapter drives a broker program through mbt's subprocess protocol (package
@@ -119,7 +113,7 @@ func (a *Adapter) RerunEnv() []string {
 // NewAdapter works only in the tests of this package. Without python3 on
 // the PATH a Python run is skipped, or fails when $MBT_REQUIRE_PYTHON is
 // set.
-func NewAdapter(t TB) *Adapter {
+func NewAdapter(t testing.TB) *Adapter {
 	t.Helper()
 	impl := os.Getenv(ImplEnv)
 	if impl == "" {

@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"testing"
 	"time"
 
 	"github.com/mbtgo/mbt/examples/reservations/server"
@@ -21,13 +22,6 @@ import (
 // the services NewAdapter starts: MBT_RESERVATIONS_BUGS=reuseid go test
 // ./examples/reservations.
 const BugsEnv = "MBT_RESERVATIONS_BUGS"
-
-// TB is what NewAdapter needs of a test: *testing.T satisfies it.
-type TB interface {
-	Helper()
-	Fatalf(format string, args ...any)
-	Cleanup(func())
-}
 
 // Adapter drives a reservation service over HTTP. The service names
 // reservations with UUIDs; the adapter hands them to the runner as they
@@ -42,7 +36,7 @@ type Adapter struct {
 // NewAdapter starts a reservation service with the default Config's
 // stock on a loopback port, with the bugs named in $MBT_RESERVATIONS_BUGS,
 // and stops it when the test ends.
-func NewAdapter(t TB) *Adapter {
+func NewAdapter(t testing.TB) *Adapter {
 	t.Helper()
 	bugs, err := server.ParseBugs(os.Getenv(BugsEnv))
 	if err != nil {

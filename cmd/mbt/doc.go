@@ -333,11 +333,12 @@
 // implementation agrees with and, at the first it does not, the
 // differences (-model +impl). -adapter names the constructor as mbt gen's
 // does, except that there is no *testing.T outside go test: the
-// constructor gets a driver.T, which implements testing.TB (logs go to
-// stderr, Fatal stops the replay, Cleanup runs at its end), so it must take
-// testing.TB or an interface such as
+// constructor gets a testing.TB of the replay's own (logs go to stderr,
+// Fatal stops the replay, Cleanup runs at its end), so it must take
+// testing.TB, as mbt gen -scaffold writes it, or an interface with the
+// methods it uses:
 //
-//	func NewHTTPAdapter(t bank.TB) *HTTPAdapter
+//	func NewHTTPAdapter(t testing.TB) *HTTPAdapter
 //
 // The flags are:
 //

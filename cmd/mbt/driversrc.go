@@ -22,7 +22,7 @@ func driverSource(t *target) ([]byte, error) {
 
 // pkgAlias is the name the driver program imports the model's package as.
 func pkgAlias(t *target) string {
-	if !token.IsIdentifier(t.Name) || t.Name == "driver" || t.Name == "main" {
+	if !token.IsIdentifier(t.Name) || t.Name == "driver" || t.Name == "main" || t.Name == "testing" {
 		return "pkg"
 	}
 	return t.Name
@@ -39,7 +39,11 @@ func writeDriver(t *target, head, extraAlias, extraPath, extra string) ([]byte, 
 	fmt.Fprintf(&b, "// Source: %s\n", t.ImportPath)
 	b.WriteString(head)
 	fmt.Fprintf(&b, "package main\n\n")
-	fmt.Fprintf(&b, "import (\n\t\"github.com/mbtgo/mbt/driver\"\n\n\t%s %s\n", alias, strconv.Quote(t.ImportPath))
+	b.WriteString("import (\n")
+	if extra != "" {
+		b.WriteString("\t\"testing\"\n\n") // the adapter constructors' parameter
+	}
+	fmt.Fprintf(&b, "\t\"github.com/mbtgo/mbt/driver\"\n\n\t%s %s\n", alias, strconv.Quote(t.ImportPath))
 	if extraPath != "" {
 		fmt.Fprintf(&b, "\t%s %s\n", extraAlias, strconv.Quote(extraPath))
 	}

@@ -9,7 +9,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/mbtgo/mbt/driver"
+	"github.com/mbtgo/mbt/internal/driver"
 
 	"github.com/mbtgo/mbt/internal/suggest"
 )

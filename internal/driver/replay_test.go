@@ -66,14 +66,14 @@ func runReplay(t *testing.T, file string, args ...string) (code int, stdout, std
 	entries := []Entry{
 		Register("Model", twophase.Model),
 		Register("Tally", tally),
-		RegisterAdapter("NewTally", func(t *T) any { return &tallyImpl{max: 3} }),
-		RegisterAdapter("NewLaxTally", func(t *T) any { return &tallyImpl{max: 3, lax: true} }),
-		RegisterAdapter("NewFailing", func(t *T) any {
+		RegisterAdapter("NewTally", func(t testing.TB) any { return &tallyImpl{max: 3} }),
+		RegisterAdapter("NewLaxTally", func(t testing.TB) any { return &tallyImpl{max: 3, lax: true} }),
+		RegisterAdapter("NewFailing", func(t testing.TB) any {
 			t.Helper()
 			t.Fatalf("no server")
 			return nil
 		}),
-		RegisterAdapter("NewCleaned", func(t *T) any {
+		RegisterAdapter("NewCleaned", func(t testing.TB) any {
 			t.Cleanup(func() { t.Logf("cleaned up") })
 			return &tallyImpl{max: 3}
 		}),
@@ -118,7 +118,7 @@ func writeTallyTrace(t *testing.T, steps ...model.Step) string {
 }
 
 func TestReplay_TwoPhase(t *testing.T) {
-	file := filepath.Join("..", "tlaimport", "testdata", "decode", "TwoPhase.trace.json")
+	file := filepath.Join("..", "..", "tlaimport", "testdata", "decode", "TwoPhase.trace.json")
 	// The trace is a behavior of the buggy model, and its last state
 	// violates the model's invariant, as TLC found: a violation, exit 1.
 	code, stdout, stderr := runReplay(t, file, "-model=Model", "-set=Buggy=true")
@@ -228,7 +228,7 @@ func TestReplay_Errors(t *testing.T) {
 		}
 	}
 	// States that do not fit the state type: exit 1, with the position.
-	twophaseTrace := filepath.Join("..", "tlaimport", "testdata", "decode", "TwoPhase.trace.json")
+	twophaseTrace := filepath.Join("..", "..", "tlaimport", "testdata", "decode", "TwoPhase.trace.json")
 	code, stdout, _ := runReplay(t, twophaseTrace, "-model=Tally")
 	if code != exitViolation || !strings.Contains(stdout, "FAIL: the trace's states do not fit Tally's state type driver.tallyState:\n") ||
 		!strings.Contains(stdout, "TwoPhase.trace.json:1:") || !strings.Contains(stdout, "state 1: no variable n for field N of struct (driver.tallyState)") {

@@ -10,6 +10,7 @@ import (
 	"runtime/debug"
 	"slices"
 	"strings"
+	"testing"
 
 	"github.com/mbtgo/mbt/adapters"
 	"github.com/mbtgo/mbt/explorer"
@@ -102,11 +103,8 @@ func (f *ReplayFlags) Args() []string {
 
 // RegisterAdapter registers an adapter constructor for mbt replay
 // -adapter: name is the name -driver.adapterfunc gives, and fn calls the
-// constructor with the replay's [T]. The mbt command writes one into the
-// driver program it builds for mbt replay -adapter:
-//
-//	driver.RegisterAdapter("NewHTTPAdapter", func(t *driver.T) any { return bank.NewHTTPAdapter(t) })
-func RegisterAdapter(name string, fn func(t *T) any) Entry {
+// constructor with the replay's testing.TB (a [replayT]).
+func RegisterAdapter(name string, fn func(t testing.TB) any) Entry {
 	if fn == nil {
 		panic(fmt.Sprintf("driver: RegisterAdapter(%q): the constructor is nil", name))
 	}
@@ -331,7 +329,7 @@ func indent(s string) string {
 // in, for the last line when the implementation follows every step.
 func drive[S any](ctx context.Context, m *model.Model[S], x *exploration, init int, steps []model.Step, stepTo []int, tr *tlaimport.Trace, violation string) int {
 	r := x.replay
-	var ctor func(*T) any
+	var ctor func(testing.TB) any
 	for _, e := range r.adapters {
 		if e.name == r.flags.AdapterFunc {
 			ctor = e.adapter
@@ -342,7 +340,7 @@ func drive[S any](ctx context.Context, m *model.Model[S], x *exploration, init i
 		return exitUsage
 	}
 	w := x.stdout
-	t := newT(ctx, "Replay/"+m.Name, x.stderr)
+	t := newReplayT(ctx, "Replay/"+m.Name, x.stderr)
 	defer t.cleanup()
 	var impl any
 	stopped, err := t.run(func() { impl = ctor(t) })
@@ -612,6 +610,6 @@ func guarded(f func()) (p *panicked) {
 // the model's code.
 func panicFrames(stack string) string {
 	return panicstack.Frames(stack, func(fn string) bool {
-		return strings.HasPrefix(fn, "github.com/mbtgo/mbt/driver.checkReplay")
+		return strings.HasPrefix(fn, "github.com/mbtgo/mbt/internal/driver.checkReplay")
 	})
 }

@@ -182,7 +182,7 @@ func (x *exploration) progress() (*progressLine, time.Duration) {
 // variants): the user's code, and the mbt code it called.
 func stackFrames(stack string) string {
 	return panicstack.Frames(stack, func(fn string) bool {
-		return strings.HasPrefix(fn, "github.com/mbtgo/mbt/driver.construct[") ||
-			strings.HasPrefix(fn, "github.com/mbtgo/mbt/driver.Register")
+		return strings.HasPrefix(fn, "github.com/mbtgo/mbt/internal/driver.construct[") ||
+			strings.HasPrefix(fn, "github.com/mbtgo/mbt/internal/driver.Register")
 	})
 }

@@ -138,7 +138,7 @@ func TestRun(t *testing.T) {
 		},
 		{
 			name: "constructor panic", args: []string{"-model=Panicky"}, code: exitError,
-			stderr:    []string{"mbt: driver.panicky panicked: no model today\n    driver_test.go:", "  github.com/mbtgo/mbt/driver.panicky\n"},
+			stderr:    []string{"mbt: driver.panicky panicked: no model today\n    driver_test.go:", "  github.com/mbtgo/mbt/internal/driver.panicky\n"},
 			notStderr: []string{"goroutine", "debug.Stack", "driver.construct", "driver.go:", "driver.RegisterNoConfigNoError"},
 			reason:    "a panic in the model function exits 3 with the user's frames, not the goroutine's whole stack",
 		},
@@ -214,7 +214,7 @@ func TestRun_json(t *testing.T) {
 	if err := json.Unmarshal(stdout.Bytes(), &got); err != nil {
 		t.Fatalf("stdout is not JSON: %v\n%s", err, &stdout)
 	}
-	if got.Function != "Counter" || got.Package != "github.com/mbtgo/mbt/driver" || got.Model != "Counter" || got.Status != "violation" {
+	if got.Function != "Counter" || got.Package != "github.com/mbtgo/mbt/internal/driver" || got.Model != "Counter" || got.Status != "violation" {
 		t.Errorf("got function %q package %q model %q status %q", got.Function, got.Package, got.Model, got.Status)
 	}
 	if got.Constants["Max"] != 3.0 || got.Constants["Buggy"] != true {

@@ -113,8 +113,8 @@ func TestPrescan(t *testing.T) {
 // this package as if it were in dir, followed by more.
 func genArgs(dir string, more ...string) []string {
 	return append([]string{
-		"-driver.protocol=2", "-driver.command=gen", "-driver.pkgpath=github.com/mbtgo/mbt/driver", "-driver.pkgname=driver",
-		"-driver.pkgdir=" + dir, "-driver.dir=./c", "-driver.adapterpath=github.com/mbtgo/mbt/driver", "-driver.adaptername=driver",
+		"-driver.protocol=2", "-driver.command=gen", "-driver.pkgpath=github.com/mbtgo/mbt/internal/driver", "-driver.pkgname=driver",
+		"-driver.pkgdir=" + dir, "-driver.dir=./c", "-driver.adapterpath=github.com/mbtgo/mbt/internal/driver", "-driver.adaptername=driver",
 		"-driver.adapterfunc=NewAdapter", "-driver.cmdline=mbt gen -adapter NewAdapter ./c", "-model=Counter",
 	}, more...)
 }

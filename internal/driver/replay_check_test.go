@@ -175,7 +175,7 @@ func TestCheckReplay_PanicStack(t *testing.T) {
 		t.Fatalf("checkReplay = %+v, want a panic in state 1 after step 1", v)
 	}
 	lines := strings.Split(v.stack, "\n")
-	if len(lines) < 4 || !strings.HasPrefix(lines[0], "github.com/mbtgo/mbt/driver.checks.func1(") ||
+	if len(lines) < 4 || !strings.HasPrefix(lines[0], "github.com/mbtgo/mbt/internal/driver.checks.func1(") ||
 		!strings.Contains(lines[1], "replay_check_test.go:") || strings.Contains(v.stack, "driver.checkReplay") {
 		t.Errorf("stack does not go from the panic to the model's code:\n%s", v.stack)
 	}
@@ -187,7 +187,7 @@ func runChecksReplay(t *testing.T, file string, args ...string) (int, string, st
 	var out, errs strings.Builder
 	entries := []Entry{
 		Register("Checks", checks),
-		RegisterAdapter("NewChecks", func(*T) any { return &checksImpl{} }),
+		RegisterAdapter("NewChecks", func(testing.TB) any { return &checksImpl{} }),
 	}
 	all := append([]string{"-driver.command=replay", "-driver.trace=" + file, "-model=Checks"}, args...)
 	code := run(context.Background(), all, &out, &errs, false, entries)
@@ -250,7 +250,7 @@ func TestReplay_TLCJSONShapes(t *testing.T) {
 	for _, file := range []string{"Shapes.out.txt", "Shapes.trace.json"} {
 		t.Run(file, func(t *testing.T) {
 			var out, errs strings.Builder
-			path := filepath.Join("..", "tlaimport", "testdata", "decode", file)
+			path := filepath.Join("..", "..", "tlaimport", "testdata", "decode", file)
 			code := run(context.Background(), []string{"-driver.command=replay", "-driver.trace=" + path}, &out, &errs, false,
 				[]Entry{RegisterNoConfig("Shapes", shapes)})
 			stdout := out.String()

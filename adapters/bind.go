@@ -8,8 +8,8 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/hashicorp/go-multierror"
 	"github.com/mbtgo/mbt/internal/contract"
+	"github.com/mbtgo/mbt/internal/problems"
 	"github.com/mbtgo/mbt/internal/suggest"
 	"github.com/mbtgo/mbt/model"
 )
@@ -134,23 +134,11 @@ func Bind(m model.Machine, impl any) (*Binding, error) {
 	}
 	if len(errs) > 0 {
 		sort.Strings(errs)
-		var merr *multierror.Error
-		for _, e := range errs {
-			merr = multierror.Append(merr, fmt.Errorf("%s", e))
+		list := make([]error, len(errs))
+		for i, e := range errs {
+			list[i] = errors.New(e)
 		}
-		merr.ErrorFormat = func(es []error) string {
-			var sb strings.Builder
-			problems := fmt.Sprintf("%d problems", len(es))
-			if len(es) == 1 {
-				problems = "1 problem"
-			}
-			fmt.Fprintf(&sb, "adapters: %v does not implement model %s (%s):", t, m.Name(), problems)
-			for _, e := range es {
-				sb.WriteString("\n\t" + e.Error())
-			}
-			return sb.String()
-		}
-		return nil, merr
+		return nil, problems.List(fmt.Sprintf("adapters: %v does not implement model %s", t, m.Name()), list...)
 	}
 	return b, nil
 }

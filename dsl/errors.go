@@ -7,7 +7,7 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/hashicorp/go-multierror"
+	"github.com/mbtgo/mbt/internal/problems"
 	"github.com/mbtgo/mbt/model"
 )
 
@@ -57,21 +57,9 @@ func report(name string, probs []problem) error {
 		}
 		return a.pos.Line - b.pos.Line
 	})
-	var merr *multierror.Error
-	for _, p := range probs {
-		merr = multierror.Append(merr, &DefinitionError{Pos: p.pos, Msg: p.msg})
+	errs := make([]error, len(probs))
+	for i, p := range probs {
+		errs[i] = &DefinitionError{Pos: p.pos, Msg: p.msg}
 	}
-	merr.ErrorFormat = func(errs []error) string {
-		var b strings.Builder
-		if len(errs) == 1 {
-			fmt.Fprintf(&b, "model %s: %v", name, errs[0])
-			return b.String()
-		}
-		fmt.Fprintf(&b, "model %s: %d problems:", name, len(errs))
-		for _, e := range errs {
-			fmt.Fprintf(&b, "\n\t%v", e)
-		}
-		return b.String()
-	}
-	return merr
+	return problems.List("model "+name, errs...)
 }

@@ -13,8 +13,8 @@ import (
 	"sync"
 	"time"
 
-	"github.com/hashicorp/go-multierror"
 	"github.com/mbtgo/mbt/adapters"
+	"github.com/mbtgo/mbt/internal/problems"
 	"github.com/mbtgo/mbt/internal/suggest"
 	"github.com/mbtgo/mbt/model"
 )
@@ -502,7 +502,7 @@ func (a *Adapter) compare(p *proc, resp Response) error {
 			extra = append(extra, name)
 		}
 	}
-	var merr *multierror.Error
+	var missing []error
 	for _, d := range hello.Actions {
 		if have[d.Name] {
 			continue
@@ -511,24 +511,13 @@ func (a *Adapter) compare(p *proc, resp Response) error {
 		if s := suggest.Closest(d.Name, extra); s != "" {
 			msg += fmt.Sprintf(" (did you mean %s?)", s)
 		}
-		merr = multierror.Append(merr, errors.New(msg))
+		missing = append(missing, errors.New(msg))
 	}
-	if merr == nil {
+	err := problems.List(fmt.Sprintf("the program does not implement model %s (its hello lists the actions %q)", hello.Model, resp.Actions), missing...)
+	if err == nil {
 		return nil
 	}
-	merr.ErrorFormat = func(es []error) string {
-		var b strings.Builder
-		problems := fmt.Sprintf("%d problems", len(es))
-		if len(es) == 1 {
-			problems = "1 problem"
-		}
-		fmt.Fprintf(&b, "the program does not implement model %s (%s); its hello lists the actions %q:", hello.Model, problems, resp.Actions)
-		for _, e := range es {
-			b.WriteString("\n\t" + e.Error())
-		}
-		return b.String()
-	}
-	return &brokenError{program: a.label(), msg: merr.Error(), err: merr}
+	return &brokenError{program: a.label(), msg: err.Error(), err: err}
 }
 
 // call sends req to p and returns the response with the same id. Any

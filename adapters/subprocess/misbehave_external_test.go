@@ -88,8 +88,7 @@ func TestAdapter_Misbehaving(t *testing.T) {
 		{
 			name: "omits an action in hello", mode: "no-action", at: "hello",
 			want: []string{
-				`subprocess: gowallet: the program does not implement model Wallet (1 problem); its hello lists the actions ["Deposit" "Withdrew"]:`,
-				"\taction Withdraw is missing (did you mean Withdrew?)",
+				`subprocess: gowallet: the program does not implement model Wallet (its hello lists the actions ["Deposit" "Withdrew"]): action Withdraw is missing (did you mean Withdrew?)`,
 			},
 			reason: "every model action missing from hello is reported before any step runs",
 		},

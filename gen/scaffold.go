@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/mbtgo/mbt/internal/contract"
+	"github.com/mbtgo/mbt/internal/goname"
 	"github.com/mbtgo/mbt/model"
 )
 
@@ -166,7 +167,7 @@ func (im *imports) typeExpr(t reflect.Type) string {
 }
 
 func safeIdent(s string) string {
-	id := Ident(s)
+	id := goname.Exported(s)
 	if id == "Model" && s == "" {
 		return "arg"
 	}

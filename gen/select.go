@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/mbtgo/mbt/adapters"
+	"github.com/mbtgo/mbt/internal/goname"
 	"github.com/mbtgo/mbt/model"
 )
 
@@ -266,7 +267,7 @@ func nameTests(modelName string, tests []Test) []Test {
 	for i := range tests {
 		h := fnv.New32a()
 		h.Write([]byte(keys[i]))
-		name := fmt.Sprintf("Test%s_%s_%08x", Ident(modelName), Ident(string(tests[i].Criterion)), h.Sum32())
+		name := fmt.Sprintf("Test%s_%s_%08x", goname.Exported(modelName), goname.Exported(string(tests[i].Criterion)), h.Sum32())
 		used[name]++
 		if n := used[name]; n > 1 {
 			name = fmt.Sprintf("%s_%d", name, n)
@@ -274,29 +275,4 @@ func nameTests(modelName string, tests []Test) []Test {
 		tests[i].Name = name
 	}
 	return tests
-}
-
-// Ident makes s an exported Go identifier, or a part of one: letters and
-// digits, each word capitalized ("two phase" becomes TwoPhase), "Model" when
-// nothing is left. Generated test and adapter names are made with it.
-func Ident(s string) string {
-	var b strings.Builder
-	up := true
-	for _, r := range s {
-		switch {
-		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9' && b.Len() > 0:
-			if up {
-				b.WriteString(strings.ToUpper(string(r)))
-				up = false
-			} else {
-				b.WriteRune(r)
-			}
-		default:
-			up = true
-		}
-	}
-	if b.Len() == 0 {
-		return "Model"
-	}
-	return b.String()
 }

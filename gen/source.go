@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/mbtgo/mbt/adapters"
+	"github.com/mbtgo/mbt/internal/goname"
 )
 
 // File describes the Go test file to write for a suite.
@@ -70,7 +71,7 @@ func Source(s *Suite, f File) ([]byte, error) {
 			return nil, fmt.Errorf("gen: model config: %w", err)
 		}
 	}
-	helper := "mbtRun" + Ident(s.Model)
+	helper := "mbtRun" + goname.Exported(s.Model)
 	if len(s.Tests) == 1 && s.Tests[0].Criterion == Trace {
 		// A trace's test may sit beside the package's generated suite,
 		// or another trace's: its helper has a name of its own.

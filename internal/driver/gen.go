@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	"github.com/mbtgo/mbt/gen"
+	"github.com/mbtgo/mbt/internal/goname"
 	"github.com/mbtgo/mbt/model"
 	"github.com/mbtgo/mbt/tlaimport"
 )
@@ -196,7 +197,7 @@ func traceSource(name, pkgDir string) string {
 // package's directory, unless that file exists.
 func scaffold[S any](m *model.Model[S], x *exploration) int {
 	g := x.gen
-	typ := gen.Ident(m.Name) + "Adapter"
+	typ := goname.Exported(m.Name) + "Adapter"
 	path := filepath.Join(g.target.PkgDir, fileStem(m.Name)+"_adapter.go")
 	name := displayPath(path)
 	if _, err := os.Lstat(path); err == nil {
@@ -246,7 +247,7 @@ func scaffold[S any](m *model.Model[S], x *exploration) int {
 }
 
 // fileStem is the model's name as the start of a file name: bank for Bank.
-func fileStem(name string) string { return strings.ToLower(gen.Ident(name)) }
+func fileStem(name string) string { return strings.ToLower(goname.Exported(name)) }
 
 // displayPath returns path relative to the working directory when it is
 // below it, for messages.

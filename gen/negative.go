@@ -333,7 +333,8 @@ func (sel *selector[S]) coverAll(t *Test) []item {
 			prevEdge = -1
 			ai := sel.actionIndex(st.Action)
 			a := g.Actions[ai]
-			c, outside := choiceOf(a.Params, st.Args)
+			c, i := a.Choice(st.Args)
+			outside := i >= 0
 			if outside {
 				for p, prm := range a.Params {
 					for v, x := range prm.Invalid {
@@ -401,29 +402,10 @@ func (sel *selector[S]) actionIndex(name string) int {
 	return sel.byName[name]
 }
 
-// choiceOf returns the choice of the arguments args in params' domains,
-// or outside when one of them is not in its domain.
-func choiceOf(params []model.Param, args []any) (choice int, outside bool) {
-	for i, p := range params {
-		idx := -1
-		for j, v := range p.Values {
-			if reflect.DeepEqual(v, args[i]) {
-				idx = j
-				break
-			}
-		}
-		if idx < 0 {
-			return 0, true
-		}
-		choice = choice*len(p.Values) + idx
-	}
-	return choice, false
-}
-
 // edgeOf returns the global edge of state s that step st takes.
 func (sel *selector[S]) edgeOf(s int, st model.Step) int {
 	ai := sel.actionIndex(st.Action)
-	c, _ := choiceOf(sel.g.Actions[ai].Params, st.Args)
+	c, _ := sel.g.Actions[ai].Choice(st.Args)
 	id := int32(sel.g.ID(ai, c))
 	for i, e := range sel.g.Edges[s] {
 		if e.ID == id {

@@ -119,19 +119,9 @@ func (e erased[S]) lookup(step Step) (*Action[S], int, error) {
 	if len(step.Args) != len(a.Params) {
 		return nil, 0, fmt.Errorf("action %s takes %d arguments, got %d", a.Name, len(a.Params), len(step.Args))
 	}
-	choice := 0
-	for i, p := range a.Params {
-		idx := -1
-		for j, v := range p.Values {
-			if reflect.DeepEqual(v, step.Args[i]) {
-				idx = j
-				break
-			}
-		}
-		if idx < 0 {
-			return nil, 0, fmt.Errorf("action %s: argument %s = %#v is not in its domain", a.Name, p.Name, step.Args[i])
-		}
-		choice = choice*len(p.Values) + idx
+	choice, i := a.Choice(step.Args)
+	if i >= 0 {
+		return nil, 0, fmt.Errorf("action %s: argument %s = %#v is not in its domain", a.Name, a.Params[i].Name, step.Args[i])
 	}
 	return a, choice, nil
 }

@@ -2,6 +2,7 @@ package model
 
 import (
 	"fmt"
+	"reflect"
 	"slices"
 	"strings"
 )
@@ -34,6 +35,28 @@ type Param struct {
 	// implementation must refuse it and change nothing. Generated tests try
 	// each (see package gen, criterion invalid).
 	Invalid []any
+}
+
+// Index returns the position of v among p's values, or -1 when v is not
+// one of them. Values compare with == where both are comparable values of
+// one type, and with reflect.DeepEqual otherwise (slices, maps, structs
+// holding them).
+func (p Param) Index(v any) int {
+	return slices.IndexFunc(p.Values, func(w any) bool { return sameValue(w, v) })
+}
+
+// IsInvalid reports whether v is one of p's values just outside its domain
+// (Invalid), compared as [Param.Index] compares.
+func (p Param) IsInvalid(v any) bool {
+	return slices.ContainsFunc(p.Invalid, func(w any) bool { return sameValue(w, v) })
+}
+
+// sameValue compares a domain value with an argument.
+func sameValue(v, arg any) bool {
+	if t := reflect.TypeOf(v); t != nil && t == reflect.TypeOf(arg) && reflect.ValueOf(v).Comparable() && reflect.ValueOf(arg).Comparable() {
+		return v == arg
+	}
+	return reflect.DeepEqual(v, arg)
 }
 
 // Action is one kind of step of a model. For one choice of arguments the
@@ -85,6 +108,25 @@ func (a *Action[S]) Args(choice int) []any {
 		choice /= n
 	}
 	return args
+}
+
+// Choice is the inverse of [Action.Args]: the choice whose arguments are
+// args. It returns -1 and the position of the first argument that is not
+// one of its parameter's values ([Param.Index]), or -1 and len(args) when
+// there are not as many arguments as parameters. Otherwise the second
+// result is -1.
+func (a *Action[S]) Choice(args []any) (choice, outside int) {
+	if len(args) != len(a.Params) {
+		return -1, len(args)
+	}
+	for i, p := range a.Params {
+		j := p.Index(args[i])
+		if j < 0 {
+			return -1, i
+		}
+		choice = choice*len(p.Values) + j
+	}
+	return choice, -1
 }
 
 // Label renders the action applied to a choice of arguments, like

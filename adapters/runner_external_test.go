@@ -195,17 +195,30 @@ func TestCheck_Clean(t *testing.T) {
 // BenchmarkRunner_Step measures the runner's overhead per step with an
 // in-process adapter: binding lookups, reflection calls, model step and
 // view comparison.
+// BenchmarkRunner_Step measures the runner's cost per step on an
+// in-process adapter: by default (the view read twice per step, to catch
+// an implementation that changes when observed) and with ObserveOnce.
 func BenchmarkRunner_Step(b *testing.B) {
-	m := accountModel(b)
-	r, err := adapters.NewRunner(m, &wallet{}, adapters.Options{})
-	if err != nil {
-		b.Fatal(err)
+	for _, bb := range []struct {
+		name string
+		opts adapters.Options
+	}{
+		{"default", adapters.Options{}},
+		{"observe-once", adapters.Options{ObserveOnce: true}},
+	} {
+		b.Run(bb.name, func(b *testing.B) {
+			m := accountModel(b)
+			r, err := adapters.NewRunner(m, &wallet{}, bb.opts)
+			if err != nil {
+				b.Fatal(err)
+			}
+			ctx := context.Background()
+			for b.Loop() {
+				if f := r.Exec(ctx, walk); f != nil {
+					b.Fatal(f)
+				}
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*(len(walk)+1)), "ns/step")
+		})
 	}
-	ctx := context.Background()
-	for b.Loop() {
-		if f := r.Exec(ctx, walk); f != nil {
-			b.Fatal(f)
-		}
-	}
-	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*(len(walk)+1)), "ns/step")
 }

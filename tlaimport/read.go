@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"fmt"
 	"strconv"
+
+	"github.com/mbtgo/mbt/internal/jsonscan"
 )
 
 // The names of the trace formats, as in [Trace.Format] and [ReadFormat].
@@ -55,16 +57,16 @@ func ReadFormat(filename string, data []byte, format string) ([]*Trace, error) {
 // "loop"), and [FormatTLC] for anything that does not start with '{'.
 // It looks at the top-level keys only as far as it needs to.
 func DetectFormat(data []byte) string {
-	d := newJSONDecoder("", data, jsonModeITF)
-	if d.err != nil || d.peek() != '{' {
+	s := jsonscan.New(data)
+	if s.Err() != nil || s.Peek() != '{' {
 		return FormatTLC
 	}
-	d.off++
-	if d.peek() == '}' {
+	s.Consume()
+	if s.Peek() == '}' {
 		return FormatITF
 	}
-	for d.err == nil {
-		k, ok := d.key()
+	for s.Err() == nil {
+		k, ok := s.Key()
 		if !ok {
 			break
 		}
@@ -75,11 +77,11 @@ func DetectFormat(data []byte) string {
 			return FormatITF
 		}
 		// "vars" is in both formats: look further.
-		d.skipValue()
-		if d.peek() != ',' {
+		s.SkipValue()
+		if s.Peek() != ',' {
 			break
 		}
-		d.off++
+		s.Consume()
 	}
 	return FormatITF
 }

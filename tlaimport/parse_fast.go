@@ -20,6 +20,12 @@ import (
 // the values that convExpr builds; FuzzParseValueFast checks both. Its
 // recursion is bounded by the lexer, which refuses values nested more than
 // maxValueDepth levels deep.
+//
+// It is worth keeping: on the values of the real TLC corpus
+// (BenchmarkParseValue_Corpus) it is about 20 times faster than
+// participle and allocates 30 times less, which makes reading those files
+// 2 to 4 times faster and a 10 MB trace whose values all differ
+// (BenchmarkReadTLC_Distinct) over 10 times faster.
 type fastParser struct {
 	lex valueLexer
 	tok lexer.Token // the current token

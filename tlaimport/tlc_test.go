@@ -808,3 +808,23 @@ func benchReadTLC(b *testing.B, src []byte) {
 		}
 	}
 }
+
+// BenchmarkReadTLC_Corpus reads every file of real TLC output in
+// testdata/tlc, each a few kilobytes.
+func BenchmarkReadTLC_Corpus(b *testing.B) {
+	var files [][]byte
+	size := 0
+	for _, f := range corpus(b, "tlc/*.out.txt") {
+		files = append(files, readFile(b, f))
+		size += len(files[len(files)-1])
+	}
+	b.SetBytes(int64(size))
+	b.ReportAllocs()
+	for b.Loop() {
+		for _, data := range files {
+			if _, err := ReadTLC("b.out.txt", bytes.NewReader(data)); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+}

@@ -25,8 +25,8 @@ func (e *Error) Position() Pos { return e.Pos }
 // Message returns the problem without its position.
 func (e *Error) Message() string { return e.Msg }
 
-// Errorf returns an *Error at pos.
-func Errorf(pos Pos, format string, args ...any) *Error {
+// errorf returns an *Error at pos.
+func errorf(pos Pos, format string, args ...any) *Error {
 	return &Error{Pos: pos, Msg: fmt.Sprintf(format, args...)}
 }
 

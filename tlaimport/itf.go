@@ -272,7 +272,7 @@ func mbtAction(i int, vars map[string]Value) (*Action, *Error) {
 		return nil, nil
 	}
 	if name.Kind != String {
-		return nil, Errorf(name.Pos, "state %d: variable %s: want a string, got %s", i, mbtActionTaken, name.Kind)
+		return nil, errorf(name.Pos, "state %d: variable %s: want a string, got %s", i, mbtActionTaken, name.Kind)
 	}
 	if i == 0 || name.Str == "" {
 		return nil, nil
@@ -283,7 +283,7 @@ func mbtAction(i int, vars map[string]Value) (*Action, *Error) {
 		return a, nil
 	}
 	if picks.Kind != Record {
-		return nil, Errorf(picks.Pos, "state %d: variable %s: want a record, got %s", i, mbtNondetPicks, picks.Kind)
+		return nil, errorf(picks.Pos, "state %d: variable %s: want a record, got %s", i, mbtNondetPicks, picks.Kind)
 	}
 	for _, f := range picks.Fields {
 		v := f.Value

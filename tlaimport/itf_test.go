@@ -736,17 +736,17 @@ func TestReadFormat(t *testing.T) {
 			t.Errorf("%s: ReadFormat() = %s, want %s (%s)", tt.name, got, tt.want, tt.reason)
 		}
 	}
-	if got := DetectFormat([]byte("TLC2 Version 2.18\n")); got != FormatTLC {
-		t.Errorf("DetectFormat(TLC text) = %s", got)
+	if got := detectFormat([]byte("TLC2 Version 2.18\n")); got != FormatTLC {
+		t.Errorf("detectFormat(TLC text) = %s", got)
 	}
 	for _, f := range corpus(t, "itf/*.itf.json") {
-		if got := DetectFormat(readFile(t, f)); got != FormatITF {
-			t.Errorf("DetectFormat(%s) = %s", f, got)
+		if got := detectFormat(readFile(t, f)); got != FormatITF {
+			t.Errorf("detectFormat(%s) = %s", f, got)
 		}
 	}
 	for _, f := range corpus(t, "tlcjson/*.trace.json") {
-		if got := DetectFormat(readFile(t, f)); got != FormatTLCJSON {
-			t.Errorf("DetectFormat(%s) = %s", f, got)
+		if got := detectFormat(readFile(t, f)); got != FormatTLCJSON {
+			t.Errorf("detectFormat(%s) = %s", f, got)
 		}
 	}
 }

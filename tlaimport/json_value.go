@@ -470,8 +470,8 @@ func (d *jsonDecoder) mapForm(pos Pos) Value {
 // canonical order (as tools usually write sets).
 func itfCanonSet(es []Value) []Value {
 	for i := 1; i < len(es); i++ {
-		if Compare(es[i-1], es[i]) >= 0 {
-			slices.SortStableFunc(es, Compare)
+		if compare(es[i-1], es[i]) >= 0 {
+			slices.SortStableFunc(es, compare)
 			return slices.CompactFunc(es, Equal)
 		}
 	}
@@ -498,8 +498,8 @@ func (d *jsonDecoder) canonFields(fs []Field) []Field {
 // canonPairs sorts pairs by key; a repeated key is an error.
 func (d *jsonDecoder) canonPairs(ps []Pair) []Pair {
 	for i := 1; i < len(ps); i++ {
-		if Compare(ps[i-1].Key, ps[i].Key) >= 0 {
-			slices.SortStableFunc(ps, func(a, b Pair) int { return Compare(a.Key, b.Key) })
+		if compare(ps[i-1].Key, ps[i].Key) >= 0 {
+			slices.SortStableFunc(ps, func(a, b Pair) int { return compare(a.Key, b.Key) })
 			for j := 1; j < len(ps); j++ {
 				if Equal(ps[j-1].Key, ps[j].Key) {
 					d.failPos(ps[j].Key.Pos, "#map: key %s appears twice", ps[j].Key)

@@ -151,7 +151,7 @@ func (p *fastParser) expr() Value {
 	p.pairs = p.pairs[:mark]
 	// As FuncValue, without its copy; a repeated key is an error that
 	// participle's path words.
-	slices.SortStableFunc(pairs, func(a, b Pair) int { return Compare(a.Key, b.Key) })
+	slices.SortStableFunc(pairs, func(a, b Pair) int { return compare(a.Key, b.Key) })
 	for i := 1; i < len(pairs); i++ {
 		if Equal(pairs[i-1].Key, pairs[i].Key) {
 			p.bad = true
@@ -227,7 +227,7 @@ func (p *fastParser) term() Value {
 				return Value{}
 			}
 			// As SetValue, without its copy.
-			slices.SortStableFunc(elems, Compare)
+			slices.SortStableFunc(elems, compare)
 			elems = slices.CompactFunc(elems, Equal)
 			return Value{Kind: Set, Elems: elems, Pos: pos}
 		case "<<":

@@ -168,7 +168,7 @@ func (t *tlcReader) errorf(pos Pos, format string, args ...any) {
 	if pos.File == "" {
 		pos.File = t.file
 	}
-	t.addErr(Errorf(pos, format, args...))
+	t.addErr(errorf(pos, format, args...))
 }
 
 func (t *tlcReader) addErr(err error) {
@@ -509,7 +509,7 @@ func (t *tlcReader) parseLabel(n int, s string, off int, label string) (*Action,
 	}
 	if open := strings.IndexByte(name, '('); open >= 0 {
 		if !strings.HasSuffix(name, ")") {
-			return nil, Errorf(t.pos(n, s, off+len(name)), `expected ")" after the arguments of %s`, name[:open])
+			return nil, errorf(t.pos(n, s, off+len(name)), `expected ")" after the arguments of %s`, name[:open])
 		}
 		args, err := parseArgs(t.pos(n, s, off+open+1), name[open+1:len(name)-1])
 		if err != nil {
@@ -519,7 +519,7 @@ func (t *tlcReader) parseLabel(n int, s string, off int, label string) (*Action,
 		name = name[:open]
 	}
 	if name == "" || strings.ContainsAny(name, " \t") {
-		return nil, Errorf(t.pos(n, s, off), "expected an action name, got %q", clip(label))
+		return nil, errorf(t.pos(n, s, off), "expected an action name, got %q", clip(label))
 	}
 	if name == "Action" && a.Args == nil && a.Location != "" {
 		// TLC before 2019 wrote the word Action, not the action's name.

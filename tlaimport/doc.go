@@ -5,8 +5,7 @@
 // It owns TLA+ values ([Value]: integers of any size, booleans, strings,
 // model values, sets, sequences, tuples, records, functions), the readers
 // that turn tool output into [Trace]s, the ITF writer, and decoding of
-// values into a model's Go state type. Every error names the file, line and
-// column where the problem is ([Error], [ErrorList]).
+// values into a model's Go state type.
 //
 // Values compare as TLA+ compares them ([Equal]): a set is equal to the
 // same set printed in another order, a record to the function from its
@@ -40,6 +39,21 @@
 // explains a state that no step reaches ([Divergence], [Candidate]) or a
 // panic in the model's code ([PanicError]).
 //
+// # Errors
+//
+// Errors about what a file holds name the file, line and column where the
+// problem is: an *[Error] ([Pos] and a message), or a *[DecodeError],
+// *[Divergence] or *[PanicError], which have positions too. The readers report every
+// problem they find, sorted by position, as one error, the
+// *multierror.Error (github.com/hashicorp/go-multierror) in which mbt
+// gathers problems everywhere; errors.As finds the first *Error in it,
+// and its Errors field holds them all. One problem reads as itself,
+// several as a list:
+//
+//	2 problems:
+//		t.out:2:9: expected a value or "}", got end of value
+//		t.out:3:8: unexpected "}" after the value
+//
 // # Index
 //
 // Values: [Value], [Field], [Pair], [Equal], [ParseValue].
@@ -61,5 +75,5 @@
 // Actions: [Infer], [Inference], [InferredStep], [Divergence], [Candidate],
 // [PanicError].
 //
-// Errors: [Error], [ErrorList], [Pos].
+// Errors: [Error], [Pos].
 package tlaimport

@@ -36,8 +36,9 @@ import (
 // variants, gives [Action.Picks]: the values of the Some fields by name
 // (a field that is not a variant is taken as the value itself).
 //
-// The error is an [ErrorList] whose errors give file:line:col (columns
-// count bytes) and say where in the trace: "state 3: variable balances:
+// Errors are positioned *[Error]s, gathered into one error (see the
+// package doc), that give file:line:col (columns count bytes) and say
+// where in the trace: "state 3: variable balances:
 // #bigint: "12x" is not an integer". States are numbered from 0, as in
 // ITF's "#meta" indexes. Inputs over 1 GiB or with more than 2^26
 // values, values nested deeper than 1000 levels and integers with more
@@ -47,11 +48,10 @@ func ReadITF(filename string, data []byte) (*Trace, error) {
 	d := newJSONDecoder(filename, data, jsonModeITF)
 	t := d.itfTrace()
 	if d.Err() != nil {
-		return nil, ErrorList{d.problem()}
+		return nil, errorList{d.problem()}.err()
 	}
-	if errs := checkITF(t); len(errs) > 0 {
-		errs.Sort()
-		return nil, errs
+	if err := checkITF(t).err(); err != nil {
+		return nil, err
 	}
 	return t, nil
 }
@@ -222,8 +222,8 @@ const (
 
 // checkITF checks that every state has every variable, and fills in the
 // actions from Quint's mbt variables.
-func checkITF(t *Trace) ErrorList {
-	var errs ErrorList
+func checkITF(t *Trace) errorList {
+	var errs errorList
 	known := make(map[string]bool, len(t.Vars)+len(t.Params))
 	for _, v := range t.Vars {
 		known[v] = true
@@ -235,13 +235,13 @@ func checkITF(t *Trace) ErrorList {
 		st := &t.States[i]
 		for _, v := range t.Vars {
 			if _, ok := st.Vars[v]; !ok {
-				errs.Add(st.Pos, fmt.Sprintf("state %d: no value for variable %s", i, strconv.Quote(v)))
+				errs.add(st.Pos, fmt.Sprintf("state %d: no value for variable %s", i, strconv.Quote(v)))
 			}
 		}
 		if i == 0 {
 			for _, p := range t.Params {
 				if _, ok := st.Vars[p]; !ok {
-					errs.Add(st.Pos, fmt.Sprintf("state 0: no value for parameter %s", strconv.Quote(p)))
+					errs.add(st.Pos, fmt.Sprintf("state 0: no value for parameter %s", strconv.Quote(p)))
 				}
 			}
 		}
@@ -252,7 +252,7 @@ func checkITF(t *Trace) ErrorList {
 					if c := suggest.Closest(name, t.Vars); c != "" {
 						msg += fmt.Sprintf(" (did you mean %s?)", strconv.Quote(c))
 					}
-					errs.Add(st.Vars[name].Pos, msg)
+					errs.add(st.Vars[name].Pos, msg)
 				}
 			}
 		}

@@ -49,8 +49,9 @@ const (
 // lines joined by newlines. TLC run with -continue prints several traces;
 // each becomes a Trace. Every State and Value has its Pos.
 //
-// Errors are an [ErrorList] of positioned *[Error]s (at most 10), or a read
-// error from r. Lines longer than 16 MiB are refused.
+// Errors are positioned *[Error]s (at most 10), gathered into one error
+// (see the package doc), or a read error from r. Lines longer than 16 MiB
+// are refused.
 func ReadTLC(filename string, r io.Reader) ([]*Trace, error) {
 	t := &tlcReader{file: filename}
 	br := bufio.NewReaderSize(r, 64<<10)
@@ -91,9 +92,8 @@ func ReadTLC(filename string, r io.Reader) ([]*Trace, error) {
 	}
 	t.endBlock()
 	t.closeTrace()
-	if len(t.errs) > 0 {
-		t.errs.Sort()
-		return nil, t.errs
+	if err := t.errs.err(); err != nil {
+		return nil, err
 	}
 	return t.traces, nil
 }
@@ -103,7 +103,7 @@ func ReadTLC(filename string, r io.Reader) ([]*Trace, error) {
 // plain mode the "Error: " and "State N:" prefixes do.
 type tlcReader struct {
 	file   string
-	errs   ErrorList
+	errs   errorList
 	traces []*Trace
 
 	cur   *Trace // the trace receiving states, or nil

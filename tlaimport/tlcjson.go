@@ -35,18 +35,18 @@ import (
 // comes back as the record [r1 |-> "a"]), and strings are strings (so
 // model values come back as strings). Numbers must be integers.
 //
-// Errors are an [ErrorList] with file:line:col, naming TLC's state
-// numbers: "state 3: variable msgs: ...".
+// Errors are positioned *[Error]s, gathered into one error (see the
+// package doc), naming TLC's state numbers: "state 3: variable msgs:
+// ...".
 func ReadTLCJSON(filename string, data []byte) (*Trace, error) {
 	d := newJSONDecoder(filename, data, jsonModeTLC)
 	r := d.tlcJSON()
 	if d.Err() != nil {
-		return nil, ErrorList{d.problem()}
+		return nil, errorList{d.problem()}.err()
 	}
 	t, errs := r.trace(filename)
-	if len(errs) > 0 {
-		errs.Sort()
-		return nil, errs
+	if err := errs.err(); err != nil {
+		return nil, err
 	}
 	return t, nil
 }
@@ -304,16 +304,16 @@ func (d *jsonDecoder) tlcLocation() string {
 }
 
 // trace assembles the trace and checks it.
-func (r *tlcJSONFile) trace(filename string) (*Trace, ErrorList) {
-	var errs ErrorList
+func (r *tlcJSONFile) trace(filename string) (*Trace, errorList) {
+	var errs errorList
 	t := &Trace{Format: "tlc-json", File: filename, Loop: -1}
 	slices.SortStableFunc(r.states, func(a, b tlcJSONState) int { return a.num - b.num })
 	for i, st := range r.states {
 		if st.num != i+1 {
 			if i > 0 && st.num == r.states[i-1].num {
-				errs.Add(st.pos, fmt.Sprintf("state %d appears twice", st.num))
+				errs.add(st.pos, fmt.Sprintf("state %d appears twice", st.num))
 			} else {
-				errs.Add(st.pos, fmt.Sprintf("state %d: expected state %d (states are numbered 1, 2, ...)", st.num, i+1))
+				errs.add(st.pos, fmt.Sprintf("state %d: expected state %d (states are numbered 1, 2, ...)", st.num, i+1))
 			}
 			return nil, errs
 		}
@@ -341,7 +341,7 @@ func (r *tlcJSONFile) trace(filename string) (*Trace, ErrorList) {
 	for i, st := range r.states {
 		for _, v := range t.Vars {
 			if _, ok := st.vars[v]; !ok {
-				errs.Add(st.pos, fmt.Sprintf("state %d: no value for variable %s", st.num, strconv.Quote(v)))
+				errs.add(st.pos, fmt.Sprintf("state %d: no value for variable %s", st.num, strconv.Quote(v)))
 			}
 		}
 		if len(st.vars) != len(t.Vars) {
@@ -351,7 +351,7 @@ func (r *tlcJSONFile) trace(filename string) (*Trace, ErrorList) {
 					if c := suggest.Closest(name, t.Vars); c != "" {
 						msg += fmt.Sprintf(" (did you mean %s?)", strconv.Quote(c))
 					}
-					errs.Add(st.vars[name].Pos, msg)
+					errs.add(st.vars[name].Pos, msg)
 				}
 			}
 		}
@@ -361,22 +361,22 @@ func (r *tlcJSONFile) trace(filename string) (*Trace, ErrorList) {
 	for _, a := range r.actions {
 		switch {
 		case a.from < 1 || a.from > n || a.to < 1 || a.to > n:
-			errs.Add(a.pos, fmt.Sprintf("action %s goes from state %d to state %d, but there are %d states", strconv.Quote(a.action.Name), a.from, a.to, n))
+			errs.add(a.pos, fmt.Sprintf("action %s goes from state %d to state %d, but there are %d states", strconv.Quote(a.action.Name), a.from, a.to, n))
 		case a.to == a.from+1:
 			if t.States[a.to-1].Action != nil {
-				errs.Add(a.pos, fmt.Sprintf("two actions lead from state %d to state %d", a.from, a.to))
+				errs.add(a.pos, fmt.Sprintf("two actions lead from state %d to state %d", a.from, a.to))
 				continue
 			}
 			act := a.action
 			t.States[a.to-1].Action = &act
 		case a.from == n:
 			if t.Loop >= 0 {
-				errs.Add(a.pos, fmt.Sprintf("a second action leads back from state %d", a.from))
+				errs.add(a.pos, fmt.Sprintf("a second action leads back from state %d", a.from))
 				continue
 			}
 			t.Loop = a.to - 1
 		default:
-			errs.Add(a.pos, fmt.Sprintf("action %s goes from state %d to state %d, which does not follow the trace", strconv.Quote(a.action.Name), a.from, a.to))
+			errs.add(a.pos, fmt.Sprintf("action %s goes from state %d to state %d, which does not follow the trace", strconv.Quote(a.action.Name), a.from, a.to))
 		}
 	}
 	return t, errs

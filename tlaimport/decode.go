@@ -12,6 +12,7 @@ import (
 	"sync"
 
 	"github.com/mbtgo/mbt/internal/suggest"
+	"github.com/mbtgo/mbt/internal/traceformat"
 	"github.com/mbtgo/mbt/model"
 )
 
@@ -98,7 +99,7 @@ func (e *DecodeError) Unwrap() error { return e.Err }
 //     map is replaced, not merged into.
 //   - Sequences and tuples into slices, arrays (of the same length) and
 //     structs, element by element.
-//   - Sets into slices, in the order of [Compare]; into map[T]bool and
+//   - Sets into slices, in canonical order (see [Value]); into map[T]bool and
 //     map[T]struct{} as the set of keys; and a set of numbered names, like
 //     {r1, r3}, into a []bool with true at each index the numbering rule
 //     gives (a set of booleans goes into a []bool element by element).
@@ -215,14 +216,15 @@ func (sd *StateDecoder[S]) Decode(st State) (S, error) {
 }
 
 // DecodeTrace decodes every state of t. An error names the state as the
-// tool numbers it (from 1 for TLC, from 0 for ITF; see [StateLabel]).
+// tool numbers it: from 1 for TLC ("state 4" is TLC's "State 4:"), from 0
+// for ITF (its #meta index).
 func (sd *StateDecoder[S]) DecodeTrace(t *Trace) ([]S, error) {
 	out := make([]S, len(t.States))
 	for i, st := range t.States {
 		s, err := sd.Decode(st)
 		if err != nil {
 			if de, ok := err.(*DecodeError); ok {
-				de.State = StateLabel(t, i)
+				de.State = traceformat.StateLabel(t.Format, i)
 				if de.Pos.File == "" && de.Pos.Line == 0 {
 					de.Pos.File = t.File
 				}
@@ -232,16 +234,6 @@ func (sd *StateDecoder[S]) DecodeTrace(t *Trace) ([]S, error) {
 		out[i] = s
 	}
 	return out, nil
-}
-
-// StateLabel names the i-th state of t (from 0) as the tool that wrote t
-// numbers it: "state 4" for the fourth state of TLC's output ("State 4:"),
-// which is the third of an ITF file ("state 3", ITF's #meta index).
-func StateLabel(t *Trace, i int) string {
-	if t != nil && (t.Format == "tlc" || t.Format == "tlc-json") {
-		return "state " + strconv.Itoa(i+1)
-	}
-	return "state " + strconv.Itoa(i)
 }
 
 // goDecoder holds the path of the value being decoded, for errors.
@@ -535,7 +527,7 @@ func (d *goDecoder) number(v Value, rv reflect.Value) error {
 		}
 	case String, ModelValue:
 		isFloat := t.Kind() == reflect.Float32 || t.Kind() == reflect.Float64
-		if _, i, ok := Ordinal(v); ok && !isFloat {
+		if _, i, ok := ordinal(v); ok && !isFloat {
 			n = big.NewInt(int64(i))
 			break
 		}
@@ -568,10 +560,10 @@ func (d *goDecoder) number(v Value, rv reflect.Value) error {
 	return nil
 }
 
-// Ordinal applies the numbering rule (see [Decode]) to a model value or a
+// ordinal applies the numbering rule (see [Decode]) to a model value or a
 // string: r3 gives the prefix "r" and the index 2. ok is false for other
 // values and names that do not end in a number from 1.
-func Ordinal(v Value) (prefix string, index int, ok bool) {
+func ordinal(v Value) (prefix string, index int, ok bool) {
 	if v.Kind != String && v.Kind != ModelValue {
 		return "", 0, false
 	}
@@ -1009,7 +1001,7 @@ func (d *goDecoder) marks(v Value, rv reflect.Value) error {
 	prefix := ""
 	size := 0
 	for i, e := range v.Elems {
-		p, n, ok := Ordinal(e)
+		p, n, ok := ordinal(e)
 		if !ok {
 			d.push(pathSetElem(e))
 			err := d.errorf(e, "want a name that ends in a number from 1, like r1, for an index of %s; got %s", goTypeName(t), describeValue(e))
@@ -1066,7 +1058,7 @@ func (d *goDecoder) indexes(v Value, pairs []Pair, t reflect.Type) ([]int, error
 	prefix := ""
 	used := make([]bool, n)
 	for i, p := range pairs {
-		pre, k, ok := Ordinal(p.Key)
+		pre, k, ok := ordinal(p.Key)
 		if !ok || (i > 0 && pre != prefix) || k >= n || used[k] {
 			return nil, d.errorf(v, "want %s, got %s with keys %s%s", goTypeName(t), v.Kind, pairKeyList(pairs), hint)
 		}
@@ -1244,6 +1236,6 @@ func keyedPairs(v Value, kt reflect.Type) []Pair {
 	for i, f := range v.Fields {
 		ps[i] = Pair{recordKey(f.Name, f.Value.Pos, kt), f.Value}
 	}
-	slices.SortStableFunc(ps, func(a, b Pair) int { return Compare(a.Key, b.Key) })
+	slices.SortStableFunc(ps, func(a, b Pair) int { return compare(a.Key, b.Key) })
 	return ps
 }

@@ -103,9 +103,13 @@ func TestDecodeState_TwoPhaseHandBuilt(t *testing.T) {
 		t.Errorf("decode state 6 (-want +got):\n%s", diff)
 	}
 	// Encode gives back a value that decodes to the same state.
-	vars, err := tlaimport.EncodeState(got)
+	enc, err := tlaimport.Encode(got)
 	if err != nil {
 		t.Fatal(err)
+	}
+	vars := map[string]tlaimport.Value{}
+	for _, f := range enc.Fields {
+		vars[f.Name] = f.Value
 	}
 	if !tlaimport.Equal(vars["msgs"], st.Vars["msgs"]) {
 		t.Errorf("Msgs.EncodeTLA = %v, want %v", vars["msgs"], st.Vars["msgs"])

@@ -158,7 +158,7 @@ func TestDecode_TLCJSONShapeErrors(t *testing.T) {
 			if !asDecodeErrorExt(err, &de) {
 				t.Errorf("%s: error %T, want *DecodeError", tt.name, err)
 			}
-			de.State = tlaimport.StateLabel(tr, 0)
+			de.State = "state 1" // as DecodeTrace names TLC's first state
 			err = de
 		}
 		got := ""

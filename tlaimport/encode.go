@@ -53,12 +53,12 @@ func Encode(x any) (Value, error) {
 	return v, nil
 }
 
-// EncodeState returns the variables of the state x, a struct (or a
+// encodeState returns the variables of the state x, a struct (or a
 // pointer to one) or a map with string keys: its fields encoded as
 // [Encode] encodes them, by their TLA+ names. A type that implements
 // [Encoder] must encode itself as a record, whose fields are the
 // variables.
-func EncodeState(x any) (map[string]Value, error) {
+func encodeState(x any) (map[string]Value, error) {
 	e := &goEncoder{}
 	rv := reflect.ValueOf(x)
 	for rv.Kind() == reflect.Pointer && !rv.IsNil() && !implementsEncoder(rv) {
@@ -98,15 +98,17 @@ const (
 )
 
 // EncodeTrace turns a run of the model m into a [Trace] of format "itf"
-// that [WriteITF] writes: each state's variables as [EncodeState] gives
-// them, and the variables of Quint's mbt mode, which ReadITF turns back
-// into each state's [Action]: mbt::actionTaken, the action's name ("init"
-// in the first state), and mbt::nondetPicks, a record with a field for
-// every parameter name of m's actions: Some(argument) for the step's
+// that [WriteITF] writes. Each state's variables are the fields of the
+// state type, encoded as [Encode] encodes them (a state type that
+// implements [Encoder] must encode itself as a record of its variables),
+// plus the variables of Quint's mbt mode, which ReadITF turns back into
+// each state's [Action]: mbt::actionTaken, the action's name ("init" in
+// the first state), and mbt::nondetPicks, a record with a field for every
+// parameter name of m's actions: Some(argument) for the step's
 // parameters, None for the others. The states' Action fields are filled
-// in as well, and their Meta is ITF's {"index": i}. Vars lists the state type's fields in order, then the two
-// mbt variables. m may be nil: then there are no picks, only the action
-// names.
+// in as well, and their Meta is ITF's {"index": i}. Vars lists the state
+// type's fields in order, then the two mbt variables. m may be nil: then
+// there are no picks, only the action names.
 func EncodeTrace[S any](m *model.Model[S], tr model.Trace[S]) (*Trace, error) {
 	out := &Trace{Format: "itf", Loop: -1}
 	var params []string
@@ -123,7 +125,7 @@ func EncodeTrace[S any](m *model.Model[S], tr model.Trace[S]) (*Trace, error) {
 	}
 	none := RecordValue(Field{"tag", StringValue("None")}, Field{"value", TupleValue()})
 	for i := range tr.States {
-		vars, err := EncodeState(&tr.States[i])
+		vars, err := encodeState(&tr.States[i])
 		if err != nil {
 			return nil, fmt.Errorf("state %d: %w", i, err)
 		}

@@ -44,12 +44,12 @@ func TestEncode_Shapes(t *testing.T) {
 	if err == nil || err.Error() != "tlaimport: encode: F[0]: float64 has no TLA+ value" {
 		t.Errorf("float: got %v", err)
 	}
-	vars, err := EncodeState(&x)
+	vars, err := encodeState(&x)
 	if err != nil || len(vars) != 10 || !Equal(vars["l"], SeqValue(dnum(3), dnum(1))) {
-		t.Errorf("EncodeState: %v, %v", vars, err)
+		t.Errorf("encodeState: %v, %v", vars, err)
 	}
-	if _, err := EncodeState(3); err == nil {
-		t.Error("EncodeState(3): no error")
+	if _, err := encodeState(3); err == nil {
+		t.Error("encodeState(3): no error")
 	}
 }
 

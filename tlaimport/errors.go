@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+
+	"github.com/mbtgo/mbt/internal/problems"
 )
 
 // Error is a problem at a position in a trace file.
@@ -25,19 +27,24 @@ func (e *Error) Position() Pos { return e.Pos }
 // Message returns the problem without its position.
 func (e *Error) Message() string { return e.Msg }
 
-// Errorf returns an *Error at pos.
-func Errorf(pos Pos, format string, args ...any) *Error {
+// errorf returns an *Error at pos.
+func errorf(pos Pos, format string, args ...any) *Error {
 	return &Error{Pos: pos, Msg: fmt.Sprintf(format, args...)}
 }
 
-// ErrorList is a list of positioned errors, like go/scanner.ErrorList.
-type ErrorList []*Error
+// errorList gathers a reader's positioned errors.
+type errorList []*Error
 
-// Add appends an error at pos.
-func (l *ErrorList) Add(pos Pos, msg string) { *l = append(*l, &Error{Pos: pos, Msg: msg}) }
+// add appends an error at pos.
+func (l *errorList) add(pos Pos, msg string) { *l = append(*l, &Error{Pos: pos, Msg: msg}) }
 
-// Sort sorts the list by position.
-func (l ErrorList) Sort() {
+// err returns the errors sorted by position as one error, the way mbt
+// gathers problems (internal/problems: a *multierror.Error that lists them
+// one a line), or nil when there are none.
+func (l errorList) err() error {
+	if len(l) == 0 {
+		return nil
+	}
 	slices.SortStableFunc(l, func(a, b *Error) int {
 		if c := strings.Compare(a.Pos.File, b.Pos.File); c != 0 {
 			return c
@@ -47,23 +54,9 @@ func (l ErrorList) Sort() {
 		}
 		return a.Pos.Col - b.Pos.Col
 	})
-}
-
-// Error prints the first error and how many more there are.
-func (l ErrorList) Error() string {
-	switch len(l) {
-	case 0:
-		return "no errors"
-	case 1:
-		return l[0].Error()
+	errs := make([]error, len(l))
+	for i, e := range l {
+		errs[i] = e
 	}
-	return fmt.Sprintf("%s (and %d more errors)", l[0], len(l)-1)
-}
-
-// Err returns the list as an error, or nil when it is empty.
-func (l ErrorList) Err() error {
-	if len(l) == 0 {
-		return nil
-	}
-	return l
+	return problems.List("", errs...)
 }

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/mbtgo/mbt/internal/panicstack"
+	"github.com/mbtgo/mbt/internal/traceformat"
 	"github.com/mbtgo/mbt/model"
 )
 
@@ -339,9 +340,9 @@ type inferrer[S any] struct {
 
 // divergence starts the error for state i.
 func (in *inferrer[S]) divergence(i int) *Divergence {
-	d := &Divergence{Index: i, State: StateLabel(in.t, i), Model: in.m.Name}
+	d := &Divergence{Index: i, State: traceformat.StateLabel(in.t.Format, i), Model: in.m.Name}
 	if i > 0 {
-		d.From = StateLabel(in.t, i-1)
+		d.From = traceformat.StateLabel(in.t.Format, i-1)
 	}
 	if in.t != nil && i < len(in.t.States) {
 		d.Pos = in.t.States[i].Pos

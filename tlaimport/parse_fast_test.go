@@ -2,6 +2,11 @@ package tlaimport
 
 import (
 	"fmt"
+	"maps"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -83,9 +88,84 @@ func checkFastAgrees(t interface {
 	}
 }
 
-// FuzzParseValueFast checks the hand-written parser against participle's.
+// pvSeeds returns the inputs FuzzParseValueFast starts from: every value
+// and every list of action arguments of the TLC corpus as TLC printed it
+// (wrapped over lines), every value of every trace in testdata (TLC text,
+// TLC JSON, ITF) as String prints it, the inputs of the ParseValue tests,
+// and FuzzParseValue's saved inputs. testdata/tlc and testdata/itf hold
+// every file of the shared corpus of real tool output.
+func pvSeeds(t testing.TB) []string {
+	t.Helper()
+	var out []string
+	seen := map[string]bool{}
+	add := func(s string) {
+		if !seen[s] && len(s) <= 1<<16 {
+			seen[s] = true
+			out = append(out, s)
+		}
+	}
+	for _, s := range pvCorpusTexts(t) {
+		add(s)
+	}
+	args := regexp.MustCompile(`<\w+\((.*)\) line [0-9]+, col`)
+	for _, f := range corpus(t, "*/*.out.txt") {
+		for _, m := range args.FindAllStringSubmatch(string(readFile(t, f)), -1) {
+			add(m[1])
+		}
+	}
+	var traces []*Trace
+	for _, pattern := range []string{"*/*.out.txt", "*/*.trace.json", "*/*.itf.json"} {
+		for _, f := range corpus(t, pattern) {
+			trs, err := Read(f, readFile(t, f))
+			if err != nil {
+				t.Fatal(err)
+			}
+			traces = append(traces, trs...)
+		}
+	}
+	for _, tr := range traces {
+		for _, st := range tr.States {
+			for _, name := range slices.Sorted(maps.Keys(st.Vars)) {
+				if v := st.Vars[name]; v.Kind != Unserializable {
+					add(v.String())
+				}
+			}
+			if a := st.Action; a != nil && len(a.Args) > 0 {
+				var b strings.Builder
+				for i, v := range a.Args {
+					if i > 0 {
+						b.WriteString(", ")
+					}
+					b.WriteString(v.String())
+				}
+				add(b.String())
+			}
+		}
+	}
+	for _, c := range pvCases() {
+		add(c.src)
+	}
+	for _, c := range pvErrorCases() {
+		add(c.src)
+	}
+	saved, _ := filepath.Glob("testdata/fuzz/FuzzParseValue/*")
+	for _, f := range saved {
+		lines := strings.Split(strings.TrimSpace(string(readFile(t, f))), "\n")
+		if len(lines) == 2 && strings.HasPrefix(lines[1], "string(") {
+			if s, err := strconv.Unquote(strings.TrimSuffix(strings.TrimPrefix(lines[1], "string("), ")")); err == nil {
+				add(s)
+			}
+		}
+	}
+	return out
+}
+
+// FuzzParseValueFast checks the hand-written parser against participle's:
+// on every input both accept it and build the same value, positions
+// included, or both refuse it. Errors always come from participle (the
+// fast parser only gives up), so they cannot disagree.
 func FuzzParseValueFast(f *testing.F) {
-	for _, s := range pvCorpusTexts(f) {
+	for _, s := range pvSeeds(f) {
 		f.Add(s)
 	}
 	for _, s := range []string{"r1 :> 1 @@ r2 :> 2", "1..3", `"a\"b\\c"`, "[]", "<<<<>>>>", "(a :> (b :> {}))", "-0", "1a",
@@ -114,9 +194,41 @@ func TestParseValueFast_Property(t *testing.T) {
 }
 
 // Sharing, positions and canonical order: values from the fast path equal
-// the corpus's values read by participle.
+// participle's for every seed of FuzzParseValueFast.
 func TestParseValueFast_Corpus(t *testing.T) {
-	for _, s := range pvCorpusTexts(t) {
+	seeds := pvSeeds(t)
+	if len(seeds) < 100 {
+		t.Fatalf("only %d seeds", len(seeds))
+	}
+	for _, s := range seeds {
 		checkFastAgrees(t, s)
+	}
+}
+
+// BenchmarkParseValue_Corpus parses every value of the real TLC corpus
+// (testdata/tlc) the way the readers do (fast path first) and with
+// participle alone: what the fast path buys.
+func BenchmarkParseValue_Corpus(b *testing.B) {
+	texts := pvCorpusTexts(b)
+	size := 0
+	for _, s := range texts {
+		size += len(s)
+	}
+	start := Pos{File: "b.tla", Line: 1, Col: 1}
+	for _, p := range []struct {
+		name  string
+		parse func(Pos, string) (Value, error)
+	}{{"fast", parseValueAt}, {"participle", parseValueSlow}} {
+		b.Run(p.name, func(b *testing.B) {
+			b.SetBytes(int64(size))
+			b.ReportAllocs()
+			for b.Loop() {
+				for _, s := range texts {
+					if _, err := p.parse(start, s); err != nil {
+						b.Fatal(err)
+					}
+				}
+			}
+		})
 	}
 }

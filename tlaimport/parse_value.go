@@ -46,7 +46,7 @@ func ParseValue(filename, src string) (Value, error) {
 // positions in the result and in errors are positions in that file.
 func parseValueAt(start Pos, src string) (Value, error) {
 	if len(src) > maxValueLen {
-		return Value{}, Errorf(start, "value is longer than %d MiB", maxValueLen>>20)
+		return Value{}, errorf(start, "value is longer than %d MiB", maxValueLen>>20)
 	}
 	if v, ok := parseValueFast(start, src); ok {
 		return v, nil
@@ -68,7 +68,7 @@ func parseValueSlow(start Pos, src string) (Value, error) {
 // arguments in a TLC state header.
 func parseArgs(start Pos, src string) ([]Value, error) {
 	if len(src) > maxValueLen {
-		return nil, Errorf(start, "arguments are longer than %d MiB", maxValueLen>>20)
+		return nil, errorf(start, "arguments are longer than %d MiB", maxValueLen>>20)
 	}
 	if vs, ok := parseArgsFast(start, src); ok {
 		return vs, nil
@@ -201,7 +201,7 @@ func duplicateKey(pairs []Pair) error {
 	for i, p := range pairs {
 		for _, q := range pairs[:i] {
 			if Equal(p.Key, q.Key) {
-				return Errorf(p.Key.Pos, "function has key %s twice (first at %d:%d)", clip(p.Key.String()), q.Key.Pos.Line, q.Key.Pos.Col)
+				return errorf(p.Key.Pos, "function has key %s twice (first at %d:%d)", clip(p.Key.String()), q.Key.Pos.Line, q.Key.Pos.Col)
 			}
 		}
 	}
@@ -220,13 +220,13 @@ func convTerm(t *vTerm) (Value, error) {
 		case tokString:
 			s, err := unquote(tok.Value)
 			if err != nil {
-				return Value{}, Errorf(pos, "%v", err)
+				return Value{}, errorf(pos, "%v", err)
 			}
 			v = StringValue(s)
 		case tokInt:
 			i, ok := new(big.Int).SetString(tok.Value, 10)
 			if !ok { // the lexer only makes valid integers
-				return Value{}, Errorf(pos, "invalid integer %s", tok.Value)
+				return Value{}, errorf(pos, "invalid integer %s", tok.Value)
 			}
 			v = Value{Kind: Int, Int: i}
 		case tokIdent:
@@ -255,7 +255,7 @@ func convTerm(t *vTerm) (Value, error) {
 		for _, f := range t.Record.Fields {
 			fp := lexPos(f.Pos)
 			if first, dup := seen[f.Name]; dup {
-				return Value{}, Errorf(fp, "record has field %s twice (first at %d:%d)", f.Name, first.Line, first.Col)
+				return Value{}, errorf(fp, "record has field %s twice (first at %d:%d)", f.Name, first.Line, first.Col)
 			}
 			seen[f.Name] = fp
 			fv, err := convExpr(f.Value)
@@ -279,10 +279,10 @@ func convInterval(pos Pos, text string) (Value, error) {
 	lo, ok1 := new(big.Int).SetString(los, 10)
 	hi, ok2 := new(big.Int).SetString(his, 10)
 	if !ok1 || !ok2 { // the lexer only makes valid intervals
-		return Value{}, Errorf(pos, "invalid interval %s", text)
+		return Value{}, errorf(pos, "invalid interval %s", text)
 	}
 	if n := new(big.Int).Sub(hi, lo); n.Cmp(big.NewInt(maxIntervalLen)) >= 0 {
-		return Value{}, Errorf(pos, "interval %s..%s has more than %d elements", lo, hi, maxIntervalLen)
+		return Value{}, errorf(pos, "interval %s..%s has more than %d elements", lo, hi, maxIntervalLen)
 	}
 	var elems []Value
 	for i := new(big.Int).Set(lo); i.Cmp(hi) <= 0; i.Add(i, big.NewInt(1)) {
@@ -303,7 +303,7 @@ func convList(l *vList) ([]Value, error) {
 	return out, nil
 }
 
-// unquote undoes QuoteString. The lexer has already checked the escapes.
+// unquote undoes quoteString. The lexer has already checked the escapes.
 func unquote(s string) (string, error) {
 	s = s[1 : len(s)-1]
 	if !strings.Contains(s, `\`) {
@@ -370,11 +370,11 @@ func toError(err error, prev string) error {
 	}
 	var ut *participle.UnexpectedTokenError
 	if errors.As(err, &ut) {
-		return Errorf(lexPos(ut.Unexpected.Pos), "%s", unexpectedMessage(ut, prev))
+		return errorf(lexPos(ut.Unexpected.Pos), "%s", unexpectedMessage(ut, prev))
 	}
 	var pe participle.Error
 	if errors.As(err, &pe) {
-		return Errorf(lexPos(pe.Position()), "%s", pe.Message())
+		return errorf(lexPos(pe.Position()), "%s", pe.Message())
 	}
 	return &Error{Msg: err.Error()}
 }
@@ -497,7 +497,7 @@ func (l *valueLexer) pos() lexer.Position {
 }
 
 func (l *valueLexer) errorf(pos lexer.Position, format string, args ...any) error {
-	return Errorf(lexPos(pos), format, args...)
+	return errorf(lexPos(pos), format, args...)
 }
 
 // advance moves over n bytes that contain no newline.

@@ -27,14 +27,19 @@ func pvFunc(kv ...Value) Value {
 	return FuncValue(ps...)
 }
 
-func TestParseValue(t *testing.T) {
+// pvCase is a value ParseValue reads.
+type pvCase struct {
+	name   string
+	src    string
+	want   Value
+	reason string
+}
+
+// pvCases are TestParseValue's cases; FuzzParseValueFast starts from
+// their inputs too.
+func pvCases() []pvCase {
 	huge, _ := new(big.Int).SetString("-123456789012345678901234567890", 10)
-	tests := []struct {
-		name   string
-		src    string
-		want   Value
-		reason string
-	}{
+	return []pvCase{
 		{"true", "TRUE", BoolValue(true), "TLC's booleans"},
 		{"false", " FALSE\n", BoolValue(false), "white space around a value is ignored"},
 		{"int", "42", IntValue(42), "integers"},
@@ -67,8 +72,11 @@ func TestParseValue(t *testing.T) {
 			"TLC wraps long values over several lines (TwoPhase.out.txt)"},
 		{"crlf", "{1,\r\n 2}", SetValue(IntValue(1), IntValue(2)), "Windows line ends"},
 	}
+}
+
+func TestParseValue(t *testing.T) {
 	names := map[string]bool{}
-	for _, tt := range tests {
+	for _, tt := range pvCases() {
 		if tt.reason == "" || names[tt.name] {
 			t.Fatalf("%s: missing reason or duplicate name", tt.name)
 		}
@@ -121,10 +129,15 @@ func TestParseValue_Pos(t *testing.T) {
 	}
 }
 
-func TestParseValue_Errors(t *testing.T) {
-	tests := []struct {
-		name, src, want, reason string
-	}{
+// pvErrorCase is a text ParseValue refuses, and its error.
+type pvErrorCase struct {
+	name, src, want, reason string
+}
+
+// pvErrorCases are TestParseValue_Errors's cases; FuzzParseValueFast
+// starts from their inputs too.
+func pvErrorCases() []pvErrorCase {
+	return []pvErrorCase{
 		{"empty", "", "v.tla:1:1: expected a value, got end of value", "nothing to parse"},
 		{"unclosed set", "{1, 2", `v.tla:1:6: expected "," or "}", got end of value`, "a set needs its brace"},
 		{"missing comma", "{1 2}", `v.tla:1:4: expected "," or "}", got integer 2`, "elements are separated by commas"},
@@ -152,8 +165,11 @@ func TestParseValue_Errors(t *testing.T) {
 		{"too deep", strings.Repeat("{", 1001) + strings.Repeat("}", 1001), "v.tla:1:1001: value is nested more than 1000 levels deep", "refuse nesting before the recursive parser sees it"},
 		{"too long", strings.Repeat(" ", 16<<20+1), "v.tla:1:1: value is longer than 16 MiB", "refuse absurd sizes"},
 	}
+}
+
+func TestParseValue_Errors(t *testing.T) {
 	names := map[string]bool{}
-	for _, tt := range tests {
+	for _, tt := range pvErrorCases() {
 		if tt.reason == "" || names[tt.name] {
 			t.Fatalf("%s: missing reason or duplicate name", tt.name)
 		}

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"fmt"
 	"strconv"
+
+	"github.com/mbtgo/mbt/internal/jsonscan"
 )
 
 // The names of the trace formats, as in [Trace.Format] and [ReadFormat].
@@ -13,23 +15,23 @@ const (
 	FormatTLC     = "tlc"      // TLC's text output
 )
 
-// Formats returns the format names [ReadFormat] accepts, besides "" for
-// detecting the format.
-func Formats() []string { return []string{FormatITF, FormatTLCJSON, FormatTLC} }
-
-// Read reads the traces in data, detecting the format with
-// [DetectFormat]. filename is used in positions only.
+// Read reads the traces in data, detecting the format from the content:
+// a JSON object with the key "counterexample" is TLC's -dumpTrace json
+// ([FormatTLCJSON]), another JSON object is ITF ([FormatITF], whose keys
+// are "#meta", "params", "vars", "states" and "loop"), and anything that
+// does not start with '{' is TLC's text output ([FormatTLC]). filename is
+// used in positions only.
 func Read(filename string, data []byte) ([]*Trace, error) {
 	return ReadFormat(filename, data, "")
 }
 
-// ReadFormat reads the traces in data in the given format: one of
-// [Formats], or "" to detect it with [DetectFormat]. The JSON formats hold
-// one trace each ([ReadITF], [ReadTLCJSON]); TLC's text output may hold
-// several, or none ([ReadTLC]).
+// ReadFormat reads the traces in data in the given format: [FormatITF],
+// [FormatTLCJSON], [FormatTLC], or "" to detect it as [Read] does. The
+// JSON formats hold one trace each ([ReadITF], [ReadTLCJSON]); TLC's text
+// output may hold several, or none ([ReadTLC]).
 func ReadFormat(filename string, data []byte, format string) ([]*Trace, error) {
 	if format == "" {
-		format = DetectFormat(data)
+		format = detectFormat(data)
 	}
 	var t *Trace
 	var err error
@@ -49,22 +51,19 @@ func ReadFormat(filename string, data []byte, format string) ([]*Trace, error) {
 	return []*Trace{t}, nil
 }
 
-// DetectFormat returns the format of data: [FormatTLCJSON] for a JSON
-// object with the key "counterexample", [FormatITF] for other JSON
-// objects (ITF's keys are "#meta", "params", "vars", "states" and
-// "loop"), and [FormatTLC] for anything that does not start with '{'.
-// It looks at the top-level keys only as far as it needs to.
-func DetectFormat(data []byte) string {
-	d := newJSONDecoder("", data, jsonModeITF)
-	if d.err != nil || d.peek() != '{' {
+// detectFormat returns the format of data, as [Read] says. It looks at
+// the top-level keys only as far as it needs to.
+func detectFormat(data []byte) string {
+	s := jsonscan.New(data)
+	if s.Err() != nil || s.Peek() != '{' {
 		return FormatTLC
 	}
-	d.off++
-	if d.peek() == '}' {
+	s.Consume()
+	if s.Peek() == '}' {
 		return FormatITF
 	}
-	for d.err == nil {
-		k, ok := d.key()
+	for s.Err() == nil {
+		k, ok := s.Key()
 		if !ok {
 			break
 		}
@@ -75,11 +74,11 @@ func DetectFormat(data []byte) string {
 			return FormatITF
 		}
 		// "vars" is in both formats: look further.
-		d.skipValue()
-		if d.peek() != ',' {
+		s.SkipValue()
+		if s.Peek() != ',' {
 			break
 		}
-		d.off++
+		s.Consume()
 	}
 	return FormatITF
 }

@@ -49,8 +49,9 @@ const (
 // lines joined by newlines. TLC run with -continue prints several traces;
 // each becomes a Trace. Every State and Value has its Pos.
 //
-// Errors are an [ErrorList] of positioned *[Error]s (at most 10), or a read
-// error from r. Lines longer than 16 MiB are refused.
+// Errors are positioned *[Error]s (at most 10), gathered into one error
+// (see the package doc), or a read error from r. Lines longer than 16 MiB
+// are refused.
 func ReadTLC(filename string, r io.Reader) ([]*Trace, error) {
 	t := &tlcReader{file: filename}
 	br := bufio.NewReaderSize(r, 64<<10)
@@ -91,9 +92,8 @@ func ReadTLC(filename string, r io.Reader) ([]*Trace, error) {
 	}
 	t.endBlock()
 	t.closeTrace()
-	if len(t.errs) > 0 {
-		t.errs.Sort()
-		return nil, t.errs
+	if err := t.errs.err(); err != nil {
+		return nil, err
 	}
 	return t.traces, nil
 }
@@ -103,7 +103,7 @@ func ReadTLC(filename string, r io.Reader) ([]*Trace, error) {
 // plain mode the "Error: " and "State N:" prefixes do.
 type tlcReader struct {
 	file   string
-	errs   ErrorList
+	errs   errorList
 	traces []*Trace
 
 	cur   *Trace // the trace receiving states, or nil
@@ -168,7 +168,7 @@ func (t *tlcReader) errorf(pos Pos, format string, args ...any) {
 	if pos.File == "" {
 		pos.File = t.file
 	}
-	t.addErr(Errorf(pos, format, args...))
+	t.addErr(errorf(pos, format, args...))
 }
 
 func (t *tlcReader) addErr(err error) {
@@ -509,7 +509,7 @@ func (t *tlcReader) parseLabel(n int, s string, off int, label string) (*Action,
 	}
 	if open := strings.IndexByte(name, '('); open >= 0 {
 		if !strings.HasSuffix(name, ")") {
-			return nil, Errorf(t.pos(n, s, off+len(name)), `expected ")" after the arguments of %s`, name[:open])
+			return nil, errorf(t.pos(n, s, off+len(name)), `expected ")" after the arguments of %s`, name[:open])
 		}
 		args, err := parseArgs(t.pos(n, s, off+open+1), name[open+1:len(name)-1])
 		if err != nil {
@@ -519,7 +519,7 @@ func (t *tlcReader) parseLabel(n int, s string, off int, label string) (*Action,
 		name = name[:open]
 	}
 	if name == "" || strings.ContainsAny(name, " \t") {
-		return nil, Errorf(t.pos(n, s, off), "expected an action name, got %q", clip(label))
+		return nil, errorf(t.pos(n, s, off), "expected an action name, got %q", clip(label))
 	}
 	if name == "Action" && a.Args == nil && a.Location != "" {
 		// TLC before 2019 wrote the word Action, not the action's name.

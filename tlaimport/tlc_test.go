@@ -464,7 +464,7 @@ func TestReadTLC_Errors(t *testing.T) {
 		{"bad var name", "State 1: <Initial predicate>\n/\\ x.y = 1\n\n", `t.out:2:4: state 1: expected a variable name, got "x.y"`, "variable names are identifiers"},
 		{"bad single var", "State 1: <Initial predicate>\nhello world\n\n", `t.out:2:1: state 1: expected "/\ variable = value" or "variable = value", got "hello world"`, "a one-variable state is var = value"},
 		{"bad tool header", "@!@!@STARTMSG 2217:4 @!@!@\nxyz\n@!@!@ENDMSG 2217 @!@!@\n", `t.out:2:1: expected a state header "N: <action>", got "xyz"`, "-tool state messages start with N:"},
-		{"two errors", "State 1: <Initial predicate>\n/\\ x = {\n/\\ y = }\n\n", `t.out:2:9: expected a value or "}", got end of value (and 1 more errors)`, "every problem is reported"},
+		{"two errors", "State 1: <Initial predicate>\n/\\ x = {\n/\\ y = }\n\n", "2 problems:\n\tt.out:2:9: expected a value or \"}\", got end of value\n\tt.out:3:8: unexpected \"}\" after the value", "every problem is reported, in order"},
 		{"deep", "State 1: <Initial predicate>\n/\\ x = " + strings.Repeat("<<", 1001) + "\n\n", "t.out:2:2008: value is nested more than 1000 levels deep", "absurd nesting is refused"},
 		{"long line", "State 1: <Initial predicate>\n/\\ x = \"" + strings.Repeat("a", 16<<20) + "\"\n", "t.out:2:1: line is longer than 16 MiB", "absurd lines are refused"},
 	}
@@ -482,9 +482,8 @@ func TestReadTLC_Errors(t *testing.T) {
 			if err.Error() != tt.want {
 				t.Errorf("ReadTLC() error:\n got %s\nwant %s\n(%s)", err, tt.want, tt.reason)
 			}
-			var list ErrorList
-			if !errors.As(err, &list) || len(list) == 0 || list[0].Pos.File != "t.out" {
-				t.Errorf("error %T is not a positioned ErrorList", err)
+			if errs := readerErrors(err); len(errs) == 0 || errs[0].Pos.File != "t.out" {
+				t.Errorf("error %T is not a list of positioned errors", err)
 			}
 		})
 	}
@@ -493,8 +492,7 @@ func TestReadTLC_Errors(t *testing.T) {
 func TestReadTLC_TooManyErrors(t *testing.T) {
 	src := "State 1: <Initial predicate>\n" + strings.Repeat("/\\ x = #\n", 50) + "\n"
 	_, err := ReadTLC("t.out", strings.NewReader(src))
-	var list ErrorList
-	if !errors.As(err, &list) || len(list) != maxTLCErrors {
+	if len(readerErrors(err)) != maxTLCErrors {
 		t.Errorf("ReadTLC() = %v, want %d errors", err, maxTLCErrors)
 	}
 }
@@ -697,9 +695,9 @@ func FuzzReadTLC(f *testing.F) {
 	f.Fuzz(func(t *testing.T, src string) {
 		trs, err := ReadTLC("f.out", strings.NewReader(src))
 		if err != nil {
-			var list ErrorList
-			if !errors.As(err, &list) || len(list) == 0 {
-				t.Fatalf("error %T %q is not an ErrorList", err, err)
+			list := readerErrors(err)
+			if len(list) == 0 {
+				t.Fatalf("error %T %q is not a list of positioned errors", err, err)
 			}
 			for _, e := range list {
 				if e.Pos.File != "f.out" || e.Pos.Line < 1 {
@@ -805,6 +803,26 @@ func benchReadTLC(b *testing.B, src []byte) {
 		}
 		if len(trs) != 1 || len(trs[0].States) < 100 {
 			b.Fatalf("got %d traces", len(trs))
+		}
+	}
+}
+
+// BenchmarkReadTLC_Corpus reads every file of real TLC output in
+// testdata/tlc, each a few kilobytes.
+func BenchmarkReadTLC_Corpus(b *testing.B) {
+	var files [][]byte
+	size := 0
+	for _, f := range corpus(b, "tlc/*.out.txt") {
+		files = append(files, readFile(b, f))
+		size += len(files[len(files)-1])
+	}
+	b.SetBytes(int64(size))
+	b.ReportAllocs()
+	for b.Loop() {
+		for _, data := range files {
+			if _, err := ReadTLC("b.out.txt", bytes.NewReader(data)); err != nil {
+				b.Fatal(err)
+			}
 		}
 	}
 }

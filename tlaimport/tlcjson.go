@@ -35,18 +35,18 @@ import (
 // comes back as the record [r1 |-> "a"]), and strings are strings (so
 // model values come back as strings). Numbers must be integers.
 //
-// Errors are an [ErrorList] with file:line:col, naming TLC's state
-// numbers: "state 3: variable msgs: ...".
+// Errors are positioned *[Error]s, gathered into one error (see the
+// package doc), naming TLC's state numbers: "state 3: variable msgs:
+// ...".
 func ReadTLCJSON(filename string, data []byte) (*Trace, error) {
 	d := newJSONDecoder(filename, data, jsonModeTLC)
 	r := d.tlcJSON()
-	if d.err != nil {
-		return nil, ErrorList{d.err}
+	if d.Err() != nil {
+		return nil, errorList{d.problem()}.err()
 	}
 	t, errs := r.trace(filename)
-	if len(errs) > 0 {
-		errs.Sort()
-		return nil, errs
+	if err := errs.err(); err != nil {
+		return nil, err
 	}
 	return t, nil
 }
@@ -78,152 +78,82 @@ type tlcJSONFile struct {
 // tlcJSON reads the file's structure.
 func (d *jsonDecoder) tlcJSON() *tlcJSONFile {
 	r := &tlcJSONFile{}
-	if d.err != nil {
+	if d.Err() != nil {
 		return r
 	}
-	if d.peek() != '{' {
-		d.failAt(d.off, "expected TLC's -dumpTrace json output (a JSON object with \"counterexample\"), found %s", d.found())
+	if d.Peek() != '{' {
+		d.FailAt(d.Off(), "expected TLC's -dumpTrace json output (a JSON object with \"counterexample\"), found %s", d.Found())
 		return r
 	}
-	r.top = d.posAt(d.off)
-	d.object1(func(k string, keyOff int) {
+	r.top = d.posAt(d.Off())
+	d.Object("the file", func(k string, keyOff int) {
 		switch k {
 		case "counterexample":
 			if r.hasCE {
-				d.failAt(keyOff, "key \"counterexample\" appears twice")
+				d.FailAt(keyOff, "key \"counterexample\" appears twice")
 				return
 			}
 			r.hasCE = true
 			d.tlcCounterexample(r)
 		case "vars":
 			if r.hasVars {
-				d.failAt(keyOff, "key \"vars\" appears twice")
+				d.FailAt(keyOff, "key \"vars\" appears twice")
 				return
 			}
 			r.hasVars = true
-			r.vars = d.names("vars")
+			r.vars = d.Names("vars")
 		default:
-			d.skipValue()
+			d.SkipValue()
 		}
-	}, "the file")
-	d.end("counterexample")
-	if d.err == nil && !r.hasCE {
+	})
+	d.End("counterexample")
+	if d.Err() == nil && !r.hasCE {
 		d.failPos(r.top, "the file has no \"counterexample\"")
 	}
 	return r
 }
 
-// object1 reads an object at the current offset (which must be '{'),
-// calling each with the key and the key's offset to read its value.
-func (d *jsonDecoder) object1(each func(k string, keyOff int), what string) {
-	if !d.expect('{', "an object") || !d.enter() {
-		return
-	}
-	if d.peek() == '}' {
-		d.off++
-		d.depth--
-		return
-	}
-	for d.err == nil {
-		keyOff := d.peekOff()
-		k, ok := d.key()
-		if !ok {
-			return
-		}
-		each(k, keyOff)
-		if d.err != nil {
-			return
-		}
-		c := d.peek()
-		if c == '}' {
-			d.off++
-			d.depth--
-			return
-		}
-		if c != ',' {
-			d.failAt(d.off, "expected ',' or '}' in %s, found %s", what, d.found())
-			return
-		}
-		d.off++
-	}
-}
-
-// array1 reads an array at the current offset, calling each to read
-// every element.
-func (d *jsonDecoder) array1(each func(), what string) {
-	if d.peek() != '[' {
-		d.failAt(d.off, "%s: expected an array, found %s", what, d.found())
-		return
-	}
-	if !d.enter() {
-		return
-	}
-	d.off++
-	if d.peek() == ']' {
-		d.off++
-		d.depth--
-		return
-	}
-	for d.err == nil {
-		each()
-		if d.err != nil {
-			return
-		}
-		c := d.peek()
-		if c == ']' {
-			d.off++
-			d.depth--
-			return
-		}
-		if c != ',' {
-			d.failAt(d.off, "expected ',' or ']' in %s, found %s", what, d.found())
-			return
-		}
-		d.off++
-	}
-}
-
 func (d *jsonDecoder) tlcCounterexample(r *tlcJSONFile) {
-	if d.peek() != '{' {
-		d.failAt(d.off, "counterexample: expected an object with \"state\" and \"action\", found %s", d.found())
+	if d.Peek() != '{' {
+		d.FailAt(d.Off(), "counterexample: expected an object with \"state\" and \"action\", found %s", d.Found())
 		return
 	}
-	d.object1(func(k string, keyOff int) {
+	d.Object("counterexample", func(k string, keyOff int) {
 		switch k {
 		case "state":
-			d.array1(func() { d.tlcState(r) }, "state")
+			d.Array("state", func() { d.tlcState(r) })
 		case "action":
-			d.array1(func() { d.tlcAction(r) }, "action")
+			d.Array("action", func() { d.tlcAction(r) })
 		default:
-			d.skipValue()
+			d.SkipValue()
 		}
-	}, "counterexample")
+	})
 }
 
 // tlcStateNum reads a state number.
 func (d *jsonDecoder) tlcStateNum() int {
-	off := d.peekOff()
-	if off < len(d.data) && (d.data[off] == '-' || '0' <= d.data[off] && d.data[off] <= '9') {
+	off := d.PeekOff()
+	if c := d.Peek(); c == '-' || '0' <= c && c <= '9' {
 		v := d.value()
-		if d.err != nil {
+		if d.Err() != nil {
 			return 0
 		}
 		if v.Int.IsInt64() && v.Int.Int64() >= 1 && v.Int.Int64() <= 1<<31 {
 			return int(v.Int.Int64())
 		}
 	}
-	d.failAt(off, "expected a state number (1, 2, ...), found %s", d.found())
+	d.FailAt(off, "expected a state number (1, 2, ...), found %s", d.Found())
 	return 0
 }
 
 // tlcState reads [n, {var: value, ...}].
 func (d *jsonDecoder) tlcState(r *tlcJSONFile) {
-	pos := d.posAt(d.peekOff())
-	if !d.expect('[', "a state [number, {variables}]") {
+	pos := d.posAt(d.PeekOff())
+	if !d.Expect('[', "a state [number, {variables}]") {
 		return
 	}
 	n := d.tlcStateNum()
-	if d.err != nil || !d.expect(',', "',' after the state number") {
+	if d.Err() != nil || !d.Expect(',', "',' after the state number") {
 		return
 	}
 	st := tlcJSONState{num: n, pos: pos}
@@ -233,9 +163,9 @@ func (d *jsonDecoder) tlcState(r *tlcJSONFile) {
 		st.vars = map[string]Value{}
 	}
 	d.ctxState = n
-	d.object1(func(k string, keyOff int) {
+	d.Object("the state", func(k string, keyOff int) {
 		if _, dup := st.vars[k]; dup {
-			d.failAt(keyOff, "variable %s appears twice", strconv.Quote(k))
+			d.FailAt(keyOff, "variable %s appears twice", strconv.Quote(k))
 			return
 		}
 		d.ctxVar = k
@@ -244,9 +174,9 @@ func (d *jsonDecoder) tlcState(r *tlcJSONFile) {
 		if len(r.states) == 0 {
 			st.order = append(st.order, k)
 		}
-	}, "the state")
+	})
 	d.ctxState = -1
-	if d.err == nil && d.expect(']', "']' after the state") {
+	if d.Err() == nil && d.Expect(']', "']' after the state") {
 		r.states = append(r.states, st)
 	}
 }
@@ -254,15 +184,15 @@ func (d *jsonDecoder) tlcState(r *tlcJSONFile) {
 // tlcStateRef reads the [n, {...}] at either end of an action, keeping
 // only n.
 func (d *jsonDecoder) tlcStateRef() int {
-	if !d.expect('[', "a state [number, {variables}]") {
+	if !d.Expect('[', "a state [number, {variables}]") {
 		return 0
 	}
 	n := d.tlcStateNum()
-	if d.err != nil || !d.expect(',', "',' after the state number") {
+	if d.Err() != nil || !d.Expect(',', "',' after the state number") {
 		return 0
 	}
-	d.skipValue()
-	if d.err != nil || !d.expect(']', "']' after the state") {
+	d.SkipValue()
+	if d.Err() != nil || !d.Expect(']', "']' after the state") {
 		return 0
 	}
 	return n
@@ -270,50 +200,50 @@ func (d *jsonDecoder) tlcStateRef() int {
 
 // tlcAction reads [[i, s], {name, location, context, parameters}, [j, t]].
 func (d *jsonDecoder) tlcAction(r *tlcJSONFile) {
-	pos := d.posAt(d.peekOff())
-	if !d.expect('[', "an action [[i, state], {action}, [j, state]]") {
+	pos := d.posAt(d.PeekOff())
+	if !d.Expect('[', "an action [[i, state], {action}, [j, state]]") {
 		return
 	}
 	a := tlcJSONAction{pos: pos}
 	a.from = d.tlcStateRef()
-	if d.err != nil || !d.expect(',', "',' after the action's first state") {
+	if d.Err() != nil || !d.Expect(',', "',' after the action's first state") {
 		return
 	}
-	if d.peek() != '{' {
-		d.failAt(d.off, "expected the action object {\"name\": ...}, found %s", d.found())
+	if d.Peek() != '{' {
+		d.FailAt(d.Off(), "expected the action object {\"name\": ...}, found %s", d.Found())
 		return
 	}
 	var params []string
 	var context Value
 	hasContext := false
 	d.ctxWhat = "action"
-	d.object1(func(k string, keyOff int) {
+	d.Object("the action", func(k string, keyOff int) {
 		switch k {
 		case "name":
-			if d.peek() != '"' {
-				d.failAt(d.off, "name: expected a string, found %s", d.found())
+			if d.Peek() != '"' {
+				d.FailAt(d.Off(), "name: expected a string, found %s", d.Found())
 				return
 			}
-			a.action.Name, _ = d.str()
+			a.action.Name, _ = d.Str()
 		case "location":
 			a.action.Location = d.tlcLocation()
 		case "context":
 			context, hasContext = d.value(), true
-			if d.err == nil && context.Kind != Record {
+			if d.Err() == nil && context.Kind != Record {
 				d.failPos(context.Pos, "context: want an object, got %s", context.Kind)
 			}
 		case "parameters":
-			params = d.names("parameters")
+			params = d.Names("parameters")
 		default:
-			d.skipValue()
+			d.SkipValue()
 		}
-	}, "the action")
+	})
 	d.ctxWhat = ""
-	if d.err != nil || !d.expect(',', "',' after the action object") {
+	if d.Err() != nil || !d.Expect(',', "',' after the action object") {
 		return
 	}
 	a.to = d.tlcStateRef()
-	if d.err != nil || !d.expect(']', "']' after the action") {
+	if d.Err() != nil || !d.Expect(']', "']' after the action") {
 		return
 	}
 	if hasContext {
@@ -340,7 +270,7 @@ func (d *jsonDecoder) tlcAction(r *tlcJSONFile) {
 func (d *jsonDecoder) tlcLocation() string {
 	var bl, bc, el, ec int
 	var module string
-	d.object1(func(k string, keyOff int) {
+	d.Object("the location", func(k string, keyOff int) {
 		var dst *int
 		switch k {
 		case "beginLine":
@@ -352,38 +282,38 @@ func (d *jsonDecoder) tlcLocation() string {
 		case "endColumn":
 			dst = &ec
 		case "module":
-			if d.peek() != '"' {
-				d.failAt(d.off, "module: expected a string, found %s", d.found())
+			if d.Peek() != '"' {
+				d.FailAt(d.Off(), "module: expected a string, found %s", d.Found())
 				return
 			}
-			module, _ = d.str()
+			module, _ = d.Str()
 			return
 		default:
-			d.skipValue()
+			d.SkipValue()
 			return
 		}
 		v := d.value()
-		if d.err == nil && (v.Kind != Int || !v.Int.IsInt64() || v.Int.Int64() < 0 || v.Int.Int64() > 1<<31) {
+		if d.Err() == nil && (v.Kind != Int || !v.Int.IsInt64() || v.Int.Int64() < 0 || v.Int.Int64() > 1<<31) {
 			d.failPos(v.Pos, "%s: want a line or column number, got %s", k, v)
 		}
-		if d.err == nil {
+		if d.Err() == nil {
 			*dst = int(v.Int.Int64())
 		}
-	}, "the location")
+	})
 	return fmt.Sprintf("line %d, col %d to line %d, col %d of module %s", bl, bc, el, ec, module)
 }
 
 // trace assembles the trace and checks it.
-func (r *tlcJSONFile) trace(filename string) (*Trace, ErrorList) {
-	var errs ErrorList
+func (r *tlcJSONFile) trace(filename string) (*Trace, errorList) {
+	var errs errorList
 	t := &Trace{Format: "tlc-json", File: filename, Loop: -1}
 	slices.SortStableFunc(r.states, func(a, b tlcJSONState) int { return a.num - b.num })
 	for i, st := range r.states {
 		if st.num != i+1 {
 			if i > 0 && st.num == r.states[i-1].num {
-				errs.Add(st.pos, fmt.Sprintf("state %d appears twice", st.num))
+				errs.add(st.pos, fmt.Sprintf("state %d appears twice", st.num))
 			} else {
-				errs.Add(st.pos, fmt.Sprintf("state %d: expected state %d (states are numbered 1, 2, ...)", st.num, i+1))
+				errs.add(st.pos, fmt.Sprintf("state %d: expected state %d (states are numbered 1, 2, ...)", st.num, i+1))
 			}
 			return nil, errs
 		}
@@ -411,7 +341,7 @@ func (r *tlcJSONFile) trace(filename string) (*Trace, ErrorList) {
 	for i, st := range r.states {
 		for _, v := range t.Vars {
 			if _, ok := st.vars[v]; !ok {
-				errs.Add(st.pos, fmt.Sprintf("state %d: no value for variable %s", st.num, strconv.Quote(v)))
+				errs.add(st.pos, fmt.Sprintf("state %d: no value for variable %s", st.num, strconv.Quote(v)))
 			}
 		}
 		if len(st.vars) != len(t.Vars) {
@@ -421,7 +351,7 @@ func (r *tlcJSONFile) trace(filename string) (*Trace, ErrorList) {
 					if c := suggest.Closest(name, t.Vars); c != "" {
 						msg += fmt.Sprintf(" (did you mean %s?)", strconv.Quote(c))
 					}
-					errs.Add(st.vars[name].Pos, msg)
+					errs.add(st.vars[name].Pos, msg)
 				}
 			}
 		}
@@ -431,22 +361,22 @@ func (r *tlcJSONFile) trace(filename string) (*Trace, ErrorList) {
 	for _, a := range r.actions {
 		switch {
 		case a.from < 1 || a.from > n || a.to < 1 || a.to > n:
-			errs.Add(a.pos, fmt.Sprintf("action %s goes from state %d to state %d, but there are %d states", strconv.Quote(a.action.Name), a.from, a.to, n))
+			errs.add(a.pos, fmt.Sprintf("action %s goes from state %d to state %d, but there are %d states", strconv.Quote(a.action.Name), a.from, a.to, n))
 		case a.to == a.from+1:
 			if t.States[a.to-1].Action != nil {
-				errs.Add(a.pos, fmt.Sprintf("two actions lead from state %d to state %d", a.from, a.to))
+				errs.add(a.pos, fmt.Sprintf("two actions lead from state %d to state %d", a.from, a.to))
 				continue
 			}
 			act := a.action
 			t.States[a.to-1].Action = &act
 		case a.from == n:
 			if t.Loop >= 0 {
-				errs.Add(a.pos, fmt.Sprintf("a second action leads back from state %d", a.from))
+				errs.add(a.pos, fmt.Sprintf("a second action leads back from state %d", a.from))
 				continue
 			}
 			t.Loop = a.to - 1
 		default:
-			errs.Add(a.pos, fmt.Sprintf("action %s goes from state %d to state %d, which does not follow the trace", strconv.Quote(a.action.Name), a.from, a.to))
+			errs.add(a.pos, fmt.Sprintf("action %s goes from state %d to state %d, which does not follow the trace", strconv.Quote(a.action.Name), a.from, a.to))
 		}
 	}
 	return t, errs

@@ -14,7 +14,7 @@ type Kind int
 
 // The kinds of TLA+ values. Tuples and sequences are the same in TLA+; ITF
 // tells them apart (#tup or a JSON array), so a Value keeps which it was
-// for lossless round trips, and [Compare] treats them alike. Records are
+// for lossless round trips, and [Equal] treats them alike. Records are
 // functions whose domain is a set of strings, and compare as such.
 const (
 	Bool Kind = iota
@@ -60,6 +60,12 @@ func (p Pos) String() string {
 // [SetValue], ...), which keep sets and functions in canonical order, or
 // read them with a trace reader, which also records where each value came
 // from in Pos.
+//
+// The canonical order of set elements and function keys is mbt's, not
+// TLC's: booleans (FALSE first), integers, strings, model values, sets,
+// then sequences, tuples, records and functions together (TLA+ makes them
+// all functions), and ITF's unserializable values last; within a kind, by
+// content. Values that are equal in TLA+ ([Equal]) sort alike.
 type Value struct {
 	Kind   Kind
 	Bool   bool
@@ -100,7 +106,7 @@ func ModelValueOf(name string) Value { return Value{Kind: ModelValue, Str: name}
 // SetValue returns the set of elems, sorted and without duplicates.
 func SetValue(elems ...Value) Value {
 	es := slices.Clone(elems)
-	slices.SortStableFunc(es, Compare)
+	slices.SortStableFunc(es, compare)
 	es = slices.CompactFunc(es, Equal)
 	return Value{Kind: Set, Elems: es}
 }
@@ -131,7 +137,7 @@ func RecordValue(fields ...Field) Value {
 // keeps its last value.
 func FuncValue(pairs ...Pair) Value {
 	ps := slices.Clone(pairs)
-	slices.SortStableFunc(ps, func(a, b Pair) int { return Compare(a.Key, b.Key) })
+	slices.SortStableFunc(ps, func(a, b Pair) int { return compare(a.Key, b.Key) })
 	out := ps[:0]
 	for _, p := range ps {
 		if len(out) > 0 && Equal(out[len(out)-1].Key, p.Key) {
@@ -152,7 +158,7 @@ func (v Value) Field(name string) (Value, bool) {
 	return v.Fields[i].Value, true
 }
 
-// rank orders kinds for Compare; kinds that TLA+ treats as one value share
+// rank orders kinds for compare; kinds that TLA+ treats as one value share
 // a rank.
 func rank(k Kind) int {
 	switch k {
@@ -193,12 +199,12 @@ func asFunc(v Value) []Pair {
 	}
 }
 
-// Compare is a total order on values that agrees with TLA+ equality:
-// Compare(a, b) == 0 exactly when a = b in TLA+. A tuple equals the
+// compare is a total order on values that agrees with TLA+ equality:
+// compare(a, b) == 0 exactly when a = b in TLA+. A tuple equals the
 // sequence with the same elements, a record the function from its field
 // names, a sequence the function on 1..n. Positions are ignored. The order
 // itself is mbt's (by kind, then by content), not TLC's.
-func Compare(a, b Value) int {
+func compare(a, b Value) int {
 	if c := cmp.Compare(rank(a.Kind), rank(b.Kind)); c != 0 {
 		return c
 	}
@@ -210,26 +216,26 @@ func Compare(a, b Value) int {
 	case String, ModelValue, Unserializable:
 		return strings.Compare(a.Str, b.Str)
 	case Set:
-		return slices.CompareFunc(a.Elems, b.Elems, Compare)
+		return slices.CompareFunc(a.Elems, b.Elems, compare)
 	}
 	// Function-like: compare as sets of pairs.
 	if (a.Kind == Seq || a.Kind == Tuple) && (b.Kind == Seq || b.Kind == Tuple) {
-		return slices.CompareFunc(a.Elems, b.Elems, Compare)
+		return slices.CompareFunc(a.Elems, b.Elems, compare)
 	}
 	if a.Kind == Record && b.Kind == Record {
 		return slices.CompareFunc(a.Fields, b.Fields, func(x, y Field) int {
 			if c := strings.Compare(x.Name, y.Name); c != 0 {
 				return c
 			}
-			return Compare(x.Value, y.Value)
+			return compare(x.Value, y.Value)
 		})
 	}
 	pa, pb := sortedPairs(a), sortedPairs(b)
 	return slices.CompareFunc(pa, pb, func(x, y Pair) int {
-		if c := Compare(x.Key, y.Key); c != 0 {
+		if c := compare(x.Key, y.Key); c != 0 {
 			return c
 		}
-		return Compare(x.Value, y.Value)
+		return compare(x.Value, y.Value)
 	})
 }
 
@@ -239,7 +245,7 @@ func sortedPairs(v Value) []Pair {
 		return ps
 	}
 	ps = slices.Clone(ps)
-	slices.SortStableFunc(ps, func(a, b Pair) int { return Compare(a.Key, b.Key) })
+	slices.SortStableFunc(ps, func(a, b Pair) int { return compare(a.Key, b.Key) })
 	return ps
 }
 
@@ -251,7 +257,7 @@ func b2i(b bool) int {
 }
 
 // Equal reports whether a and b are the same TLA+ value.
-func Equal(a, b Value) bool { return Compare(a, b) == 0 }
+func Equal(a, b Value) bool { return compare(a, b) == 0 }
 
 // String prints v in TLC's syntax: TRUE, 42, "s", r1, {1, 2}, <<a, b>>,
 // [f |-> 1], (k :> v @@ ...). Parsing the result with ParseValue gives an
@@ -278,7 +284,7 @@ func (v Value) write(b *strings.Builder) {
 			b.WriteString(v.Int.String())
 		}
 	case String:
-		b.WriteString(QuoteString(v.Str))
+		b.WriteString(quoteString(v.Str))
 	case ModelValue:
 		b.WriteString(v.Str)
 	case Set:
@@ -332,9 +338,9 @@ func (v Value) write(b *strings.Builder) {
 	}
 }
 
-// QuoteString quotes s the way TLC prints strings: backslash escapes for
+// quoteString quotes s the way TLC prints strings: backslash escapes for
 // ", \, newline, tab and carriage return.
-func QuoteString(s string) string {
+func quoteString(s string) string {
 	var b strings.Builder
 	b.WriteByte('"')
 	for _, r := range s {

@@ -29,8 +29,8 @@ func TestCompare_TLAEquality(t *testing.T) {
 		if got := Equal(tt.a, tt.b); got != tt.equal {
 			t.Errorf("%s: Equal(%v, %v) = %v, want %v (%s)", tt.name, tt.a, tt.b, got, tt.equal, tt.reason)
 		}
-		if Compare(tt.a, tt.b) != -Compare(tt.b, tt.a) {
-			t.Errorf("%s: Compare is not antisymmetric", tt.name)
+		if compare(tt.a, tt.b) != -compare(tt.b, tt.a) {
+			t.Errorf("%s: compare is not antisymmetric", tt.name)
 		}
 	}
 }

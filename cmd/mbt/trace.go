@@ -12,6 +12,7 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	"github.com/mbtgo/mbt/internal/traceformat"
 	"github.com/mbtgo/mbt/tlaimport"
 )
 
@@ -64,8 +65,8 @@ func traceMain(_ context.Context, args []string, stdout, stderr io.Writer) int {
 		err = errors.New("missing trace file, as in: mbt trace TwoPhase.out.txt")
 	case len(pos) > 1:
 		err = fmt.Errorf("want one trace file, got %d: %s", len(pos), strings.Join(pos, " "))
-	case c.format != "" && !slices.Contains(tlaimport.Formats(), c.format):
-		err = fmt.Errorf("-format %s: want one of %s", c.format, strings.Join(tlaimport.Formats(), ", "))
+	case c.format != "" && !slices.Contains(traceformat.Names(), c.format):
+		err = fmt.Errorf("-format %s: want one of %s", c.format, strings.Join(traceformat.Names(), ", "))
 	case c.to != "" && c.to != tlaimport.FormatITF:
 		err = fmt.Errorf("-to %s: mbt trace writes itf", c.to)
 	case c.trace < 0:

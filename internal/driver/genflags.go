@@ -10,7 +10,7 @@ import (
 	"strings"
 
 	"github.com/mbtgo/mbt/gen"
-	"github.com/mbtgo/mbt/tlaimport"
+	"github.com/mbtgo/mbt/internal/traceformat"
 )
 
 // DefaultCriteria are the selection criteria of mbt gen without -criteria.
@@ -112,8 +112,8 @@ func (f *GenFlags) Options() (gen.Options, error) {
 		return gen.Options{}, errors.New("-check and -scaffold do not go together: -scaffold writes an adapter skeleton once, -check checks the generated tests")
 	}
 	switch {
-	case f.Format != "" && !slices.Contains(tlaimport.Formats(), f.Format):
-		return gen.Options{}, fmt.Errorf("-format %s: want one of %s", f.Format, strings.Join(tlaimport.Formats(), ", "))
+	case f.Format != "" && !slices.Contains(traceformat.Names(), f.Format):
+		return gen.Options{}, fmt.Errorf("-format %s: want one of %s", f.Format, strings.Join(traceformat.Names(), ", "))
 	case f.TraceIndex < 0:
 		return gen.Options{}, errors.New("-trace-index: must not be negative")
 	case f.Trace == "" && f.Format != "":

@@ -15,6 +15,7 @@ import (
 	"github.com/mbtgo/mbt/adapters"
 	"github.com/mbtgo/mbt/explorer"
 	"github.com/mbtgo/mbt/internal/panicstack"
+	"github.com/mbtgo/mbt/internal/traceformat"
 	"github.com/mbtgo/mbt/model"
 	"github.com/mbtgo/mbt/tlaimport"
 )
@@ -66,8 +67,8 @@ func (f *ReplayFlags) DefineTarget(fs *flag.FlagSet) {
 
 // Check checks the flags.
 func (f *ReplayFlags) Check() error {
-	if f.Format != "" && !slices.Contains(tlaimport.Formats(), f.Format) {
-		return fmt.Errorf("-format %s: want one of %s", f.Format, strings.Join(tlaimport.Formats(), ", "))
+	if f.Format != "" && !slices.Contains(traceformat.Names(), f.Format) {
+		return fmt.Errorf("-format %s: want one of %s", f.Format, strings.Join(traceformat.Names(), ", "))
 	}
 	if f.Trace < 0 {
 		return errors.New("-trace: must not be negative")
@@ -125,7 +126,7 @@ func stateName(tr *tlaimport.Trace, i int) string {
 	case tlaimport.FormatTLC, tlaimport.FormatTLCJSON:
 		tool = "TLC"
 	}
-	return tool + " " + tlaimport.StateLabel(tr, i)
+	return tool + " " + traceformat.StateLabel(tr.Format, i)
 }
 
 // replay reads the trace, decodes its states into m's, infers the steps

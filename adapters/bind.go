@@ -11,6 +11,7 @@ import (
 	"github.com/hashicorp/go-multierror"
 	"github.com/mbtgo/mbt/internal/contract"
 	"github.com/mbtgo/mbt/internal/suggest"
+	"github.com/mbtgo/mbt/internal/text"
 	"github.com/mbtgo/mbt/model"
 )
 
@@ -140,10 +141,7 @@ func Bind(m model.Machine, impl any) (*Binding, error) {
 		}
 		merr.ErrorFormat = func(es []error) string {
 			var sb strings.Builder
-			problems := fmt.Sprintf("%d problems", len(es))
-			if len(es) == 1 {
-				problems = "1 problem"
-			}
+			problems := fmt.Sprintf("%d %s", len(es), text.Plural(len(es), "problem", "problems"))
 			fmt.Fprintf(&sb, "adapters: %v does not implement model %s (%s):", t, m.Name(), problems)
 			for _, e := range es {
 				sb.WriteString("\n\t" + e.Error())
@@ -248,7 +246,7 @@ func (b *Binding) do(ctx context.Context, step model.Step, outType reflect.Type)
 		return nil, fmt.Errorf("adapters: no bound action %q", step.Action)
 	}
 	if len(step.Args) != len(ba.params) {
-		return nil, fmt.Errorf("adapters: %s takes %d arguments, got %d", step.Action, len(ba.params), len(step.Args))
+		return nil, fmt.Errorf("adapters: %s takes %d %s, got %d", step.Action, len(ba.params), text.Plural(len(ba.params), "argument", "arguments"), len(step.Args))
 	}
 	if b.dynamic != nil {
 		return b.dynamic.Do(ctx, step, outType)

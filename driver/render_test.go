@@ -117,6 +117,19 @@ func TestRender_golden(t *testing.T) {
 				&model.Step{Action: "Div", Args: []any{0}}, "(panicked)")
 		},
 		"header": func(b *bytes.Buffer) { writeHeader(b, "Ledger", x, 2) },
+		"header-one-walk": func(b *bytes.Buffer) {
+			one := *x
+			one.opts = explorer.Options{Strategy: explorer.Random, Walks: 1, MaxDepth: 1, Seed: 7}
+			writeHeader(b, "Ledger", &one, 1)
+		},
+		"summary-one-state": func(b *bytes.Buffer) {
+			st := explorer.Stats{Distinct: 1, Elapsed: time.Millisecond, Workers: 1}
+			writeSummary(b, &explorer.Result[ledger]{Status: explorer.Complete, Stats: st}, ledgerModel, x)
+		},
+		"summary-one-walk": func(b *bytes.Buffer) {
+			st := explorer.Stats{Distinct: 1, Walks: 1, Elapsed: time.Millisecond, Workers: 1}
+			writeSummary(b, &explorer.Result[ledger]{Status: explorer.Incomplete, Reason: explorer.WalkLimit, Stats: st}, ledgerModel, x)
+		},
 		"summary-violation": func(b *bytes.Buffer) {
 			writeSummary(b, &explorer.Result[ledger]{Status: explorer.Violated, Stats: stats, Coverage: coverage,
 				Violations: []*explorer.Violation[ledger]{{Kind: explorer.InvariantKind, Name: "NoOverdraft", Trace: ledgerTrace}}}, ledgerModel, x)
@@ -234,6 +247,13 @@ func TestProgressLine(t *testing.T) {
 	p.clear()
 	if got, want := b.String(), line2+"\n"; got != want {
 		t.Errorf("lines:\ngot  %q\nwant %q", got, want)
+	}
+
+	b.Reset()
+	p = &progressLine{w: &b}
+	p.update(explorer.Progress{Distinct: 1, Memory: 3 << 20})
+	if got, want := b.String(), "1 distinct state, 0 states/s, depth 0, queue 0, memory 3.0 MiB, 0s\n"; got != want {
+		t.Errorf("one state:\ngot  %q\nwant %q", got, want)
 	}
 }
 

@@ -15,6 +15,7 @@ import (
 
 	"github.com/hashicorp/go-multierror"
 	"github.com/mbtgo/mbt/internal/suggest"
+	"github.com/mbtgo/mbt/internal/text"
 	"github.com/mbtgo/mbt/model"
 )
 
@@ -524,10 +525,7 @@ func (a *Adapter) compare(p *proc, resp Response) error {
 	}
 	merr.ErrorFormat = func(es []error) string {
 		var b strings.Builder
-		problems := fmt.Sprintf("%d problems", len(es))
-		if len(es) == 1 {
-			problems = "1 problem"
-		}
+		problems := fmt.Sprintf("%d %s", len(es), text.Plural(len(es), "problem", "problems"))
 		fmt.Fprintf(&b, "the program does not implement model %s (%s); its hello lists the actions %q:", hello.Model, problems, resp.Actions)
 		for _, e := range es {
 			b.WriteString("\n\t" + e.Error())

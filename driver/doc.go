@@ -38,6 +38,9 @@
 // Entry points for generated code: [Main], [Register], [RegisterNoConfig],
 // [RegisterNoError], [RegisterNoConfigNoError], [RegisterAdapter], [Entry].
 //
+// Constants: [Defaults], the Config a model is explored with when no -set
+// is given.
+//
 // Replaying traces through adapters: [T], the testing.TB that mbt replay
 // gives adapter constructors.
 //

@@ -34,5 +34,9 @@
 // Selecting: [Select], [Options], [Criterion], [DefaultCriteria],
 // [DefaultMaxTests], [ParseCriteria], [Suite], [Test], [Report].
 //
-// Writing: [Source], [File], [Literal], [Header].
+// Tests from a trace: [TraceSuite].
+//
+// Writing: [Source], [File], [Literal], [Header], [Ident].
+//
+// Adapter skeletons: [Scaffold], [ScaffoldFile].
 package gen

@@ -11,6 +11,7 @@ import (
 	"github.com/mbtgo/mbt/internal/contract"
 	"github.com/mbtgo/mbt/internal/problems"
 	"github.com/mbtgo/mbt/internal/suggest"
+	"github.com/mbtgo/mbt/internal/text"
 	"github.com/mbtgo/mbt/model"
 )
 
@@ -236,7 +237,7 @@ func (b *Binding) do(ctx context.Context, step model.Step, outType reflect.Type)
 		return nil, fmt.Errorf("adapters: no bound action %q", step.Action)
 	}
 	if len(step.Args) != len(ba.params) {
-		return nil, fmt.Errorf("adapters: %s takes %d arguments, got %d", step.Action, len(ba.params), len(step.Args))
+		return nil, fmt.Errorf("adapters: %s takes %d %s, got %d", step.Action, len(ba.params), text.Plural(len(ba.params), "argument", "arguments"), len(step.Args))
 	}
 	if b.dynamic != nil {
 		return b.dynamic.Do(ctx, step, outType)

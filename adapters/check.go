@@ -14,6 +14,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/mbtgo/mbt/internal/text"
 	"github.com/mbtgo/mbt/model"
 )
 
@@ -328,7 +329,7 @@ func (c *checker[S]) fail(what string, steps []model.Step, f *Failure) {
 	var b strings.Builder
 	fmt.Fprintf(&b, "mbt: %s failed", what)
 	if len(steps) < n {
-		fmt.Fprintf(&b, "; shrunk from %d to %d %s", n, len(steps), plural(len(steps), "step", "steps"))
+		fmt.Fprintf(&b, "; shrunk from %d to %d %s", n, len(steps), text.Plural(len(steps), "step", "steps"))
 	}
 	b.WriteString(":\n")
 	f.Rerun = ""
@@ -362,14 +363,6 @@ func (c *checker[S]) explain(steps []model.Step, f *Failure) {
 		return
 	}
 	r.explainUnobserved(c.t.Context(), f, steps)
-}
-
-// plural returns one when n is 1, else many.
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return one
-	}
-	return many
 }
 
 // savedWalk is a failing walk as saved under testdata/mbt.
@@ -468,7 +461,7 @@ func (c *checker[S]) load(path string) ([]model.Step, error) {
 		}
 		a := c.m.Action(ss.Action)
 		if a == nil || len(a.Params) != len(ss.Args) {
-			return nil, fmt.Errorf("step %d: model %s has no action %s with %d arguments", i+1, c.m.Name, ss.Action, len(ss.Args))
+			return nil, fmt.Errorf("step %d: model %s has no action %s with %d %s", i+1, c.m.Name, ss.Action, len(ss.Args), text.Plural(len(ss.Args), "argument", "arguments"))
 		}
 		for j, raw := range ss.Args {
 			v, ok := argFromJSON(a.Params[j], raw)

@@ -3,6 +3,8 @@ package adapters
 import (
 	"context"
 	"errors"
+	"os"
+	"path/filepath"
 	"testing"
 
 	"github.com/mbtgo/mbt/dsl"
@@ -81,5 +83,24 @@ func TestSavedWalkKeepsNoView(t *testing.T) {
 	}
 	if g, err := c.exec(loaded); err != nil || g == nil {
 		t.Errorf("the saved walk %s passes when replayed (failure %v, error %v); the walk Check reported failed at step %d", path, g, err, f.Index)
+	}
+}
+
+// TestLoad_ArgumentCount: a saved walk whose step does not fit the model
+// any more says so in English ("with 1 argument").
+func TestLoad_ArgumentCount(t *testing.T) {
+	m := dsl.New[lease]("Lease").Init(lease{})
+	m.Action("Grant", func(s lease) bool { return s.L == 0 }, func(s *lease) { s.L = 2 })
+	m.View(func(s lease) any { return s.L })
+	c := &checker[lease]{t: t, m: m.MustBuild(), newImpl: func(testing.TB) any { return &lazyLease{} }}
+	c.fill()
+	path := filepath.Join(t.TempDir(), "walk.json")
+	if err := os.WriteFile(path, []byte(`{"model": "Lease", "steps": [{"action": "Grant", "args": [1]}]}`), 0o666); err != nil {
+		t.Fatal(err)
+	}
+	_, err := c.load(path)
+	const want = "step 1: model Lease has no action Grant with 1 argument"
+	if err == nil || err.Error() != want {
+		t.Errorf("load: %v, want %s", err, want)
 	}
 }

@@ -82,10 +82,11 @@
 // # Index
 //
 // Binding: [Bind], [Binding], [Resetter], [Dynamic], [ModelChecker],
-// [Invariants], [ErrBroken], [RerunEnver].
+// [Invariants], [ErrBroken], [RerunEnver], and [ErrNotImplemented] for
+// the methods of a scaffolded adapter.
 //
 // Running: [NewRunner], [Runner], [Runner.Run], [ResetAction],
-// [Options], [TB], [Failure].
+// [Options], [TB], [Failure], [ErrStale].
 //
 // References: [RefNamer], [UnknownName].
 //

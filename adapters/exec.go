@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/mbtgo/mbt/internal/text"
 	"github.com/mbtgo/mbt/model"
 )
 
@@ -267,7 +268,7 @@ func (r *Runner[S]) lookup(st model.Step) (a *model.Action[S], choice int, outsi
 		return nil, 0, false, fmt.Errorf("model %s has no action %q", r.m.Name, st.Action)
 	}
 	if len(st.Args) != len(a.Params) {
-		return nil, 0, false, fmt.Errorf("action %s takes %d arguments, got %d", a.Name, len(a.Params), len(st.Args))
+		return nil, 0, false, fmt.Errorf("action %s takes %d %s, got %d", a.Name, len(a.Params), text.Plural(len(a.Params), "argument", "arguments"), len(st.Args))
 	}
 	choice, i := a.Choice(st.Args)
 	if i < 0 {

@@ -3,20 +3,16 @@ package adapters_test
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
-	"github.com/google/go-cmp/cmp"
 	"github.com/mbtgo/mbt/adapters"
 	"github.com/mbtgo/mbt/dsl"
+	"github.com/mbtgo/mbt/internal/golden"
 	"github.com/mbtgo/mbt/model"
 )
-
-var update = flag.Bool("update", false, "update golden files")
 
 // Account is a one-account ledger: the model of the wallet below.
 type Account struct{ Balance int }
@@ -93,25 +89,12 @@ func (r *recorder) Helper()                           {}
 func (r *recorder) Fatalf(format string, args ...any) { r.msg = fmt.Sprintf(format, args...) }
 func (r *recorder) Name() string                      { return "TestWallet_Transitions" }
 
-// golden compares got with testdata/name. go-cmp randomly indents its diffs
-// with non-breaking spaces so that nobody depends on their exact text; they
-// are normalized here.
-func golden(t *testing.T, name, got string) {
+// checkMessage compares a failure message with testdata/name. go-cmp
+// randomly indents its diffs with non-breaking spaces so that nobody
+// depends on their exact text; they are normalized here.
+func checkMessage(t *testing.T, name, got string) {
 	t.Helper()
-	got = strings.ReplaceAll(got, "\u00a0", " ")
-	path := filepath.Join("testdata", name)
-	if *update {
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if d := cmp.Diff(string(want), got); d != "" {
-		t.Errorf("%s mismatch (-want +got):\n%s", name, d)
-	}
+	golden.Check(t, filepath.Join("testdata", name), []byte(strings.ReplaceAll(got, "\u00a0", " ")))
 }
 
 var walk = []model.Step{
@@ -150,7 +133,7 @@ func TestRunner_Run(t *testing.T) {
 				t.Fatalf("Run = %v, want %v (%s); message:\n%s", ok, tt.golden == "", tt.reason, rec.msg)
 			}
 			if tt.golden != "" {
-				golden(t, tt.golden, rec.msg)
+				checkMessage(t, tt.golden, rec.msg)
 			}
 		})
 	}
@@ -169,7 +152,7 @@ func TestBind_ReportsEveryMismatch(t *testing.T) {
 	if err == nil {
 		t.Fatal("Bind accepted an adapter that matches nothing")
 	}
-	golden(t, "bind_mismatch.golden", err.Error()+"\n")
+	checkMessage(t, "bind_mismatch.golden", err.Error()+"\n")
 }
 
 func TestRunner_StaleTest(t *testing.T) {

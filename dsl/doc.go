@@ -25,7 +25,8 @@
 //
 // # Index
 //
-// Models: [New], [Model.Init], [Model.Build], [Model.MustBuild].
+// Models: [New], [Model.Init], [Model.Build], [Model.MustBuild], and the
+// problems Build reports, [DefinitionError].
 //
 // Actions: [Model.Action], [Action1], [Action2], [Action3], their outputs
 // [Def0.Returns], [Def1.Returns], [Def2.Returns], [Def3.Returns], and the

@@ -2,7 +2,6 @@ package dsl_test
 
 import (
 	"errors"
-	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -13,10 +12,9 @@ import (
 	"github.com/hashicorp/go-multierror"
 
 	"github.com/mbtgo/mbt/dsl"
+	"github.com/mbtgo/mbt/internal/golden"
 	"github.com/mbtgo/mbt/model"
 )
-
-var update = flag.Bool("update", false, "update golden files")
 
 // checkTable rejects a table row without a reason or with a duplicate name.
 func checkTable(t *testing.T, i int, name, reason string, seen map[string]bool) {
@@ -28,24 +26,6 @@ func checkTable(t *testing.T, i int, name, reason string, seen map[string]bool) 
 		t.Fatalf("duplicate test name %q", name)
 	}
 	seen[name] = true
-}
-
-func golden(t *testing.T, name, got string) {
-	t.Helper()
-	path := filepath.Join("testdata", name+".golden")
-	if *update {
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run with -update to create it)", err)
-	}
-	if d := cmp.Diff(string(want), got); d != "" {
-		t.Errorf("%s mismatch (-want +got):\n%s", path, d)
-	}
 }
 
 func TestBuild_Errors(t *testing.T) {
@@ -69,7 +49,7 @@ func TestBuild_Errors(t *testing.T) {
 			if err == nil {
 				t.Fatalf("Build() = nil error, want %d problems (%s)", tt.wantCount, tt.reason)
 			}
-			golden(t, "build_"+tt.name, err.Error()+"\n")
+			golden.Check(t, filepath.Join("testdata", "build_"+tt.name+".golden"), []byte(err.Error()+"\n"))
 
 			var merr *multierror.Error
 			if !errors.As(err, &merr) {

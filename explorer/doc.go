@@ -44,8 +44,12 @@
 //
 // # Index
 //
-// Exploring: [Explore], [Options], [Strategy], [ParseStrategy], [Progress].
+// Exploring: [Explore], [Options], [Strategy], [ParseStrategy], [Progress],
+// [ErrNoModel].
 //
 // Results: [Result], [Status], [Reason], [Stats], [Violation], [Kind],
-// [Coverage], [ActionCoverage].
+// [Coverage], [ActionCoverage], [ParamCoverage], [ValueCoverage].
+//
+// The full state graph, for small models: [BuildGraph], [Graph], [Edge],
+// [ParentEdge], [ErrGraphTooBig].
 package explorer

@@ -3,7 +3,6 @@ package explorer_test
 import (
 	"bytes"
 	"context"
-	"flag"
 	"reflect"
 	"testing"
 
@@ -11,8 +10,6 @@ import (
 	"github.com/mbtgo/mbt/explorer"
 	"github.com/mbtgo/mbt/model"
 )
-
-var update = flag.Bool("update", false, "update golden files")
 
 // tb is what the helpers need of *testing.T and *rapid.T.
 type tb interface {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/mbtgo/mbt/internal/text"
 	"github.com/mbtgo/mbt/model"
 )
 
@@ -100,10 +101,7 @@ type Violation[S any] struct {
 }
 
 func (v *Violation[S]) String() string {
-	steps := fmt.Sprintf("%d steps", v.Trace.Len())
-	if v.Trace.Len() == 1 {
-		steps = "1 step"
-	}
+	steps := fmt.Sprintf("%d %s", v.Trace.Len(), text.Plural(v.Trace.Len(), "step", "steps"))
 	switch v.Kind {
 	case DeadlockKind:
 		return "deadlock after " + steps

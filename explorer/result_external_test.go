@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"os"
 	"path/filepath"
 	"reflect"
 	"regexp"
@@ -20,6 +19,7 @@ import (
 	"github.com/mbtgo/mbt/examples/counters"
 	"github.com/mbtgo/mbt/examples/twophase"
 	"github.com/mbtgo/mbt/explorer"
+	"github.com/mbtgo/mbt/internal/golden"
 	"github.com/mbtgo/mbt/model"
 )
 
@@ -339,20 +339,7 @@ func TestResult_JSON(t *testing.T) {
 			if !bytes.Equal(a, b) {
 				t.Errorf("two runs marshal differently:\n%s", cmp.Diff(string(a), string(b)))
 			}
-			path := filepath.Join("testdata", "result_"+tt.name+".json")
-			if *update {
-				if err := os.WriteFile(path, a, 0o644); err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			want, err := os.ReadFile(path)
-			if err != nil {
-				t.Fatalf("%v (run with -update to create it)", err)
-			}
-			if d := cmp.Diff(string(want), string(a)); d != "" {
-				t.Errorf("%s mismatch (-want +got):\n%s", path, d)
-			}
+			golden.Check(t, filepath.Join("testdata", "result_"+tt.name+".json"), a)
 		})
 	}
 }

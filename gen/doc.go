@@ -34,5 +34,9 @@
 // Selecting: [Select], [Options], [Criterion], [DefaultCriteria],
 // [DefaultMaxTests], [ParseCriteria], [Suite], [Test], [Report].
 //
+// Tests from a trace: [TraceSuite].
+//
 // Writing: [Source], [File], [Literal], [Header].
+//
+// Adapter skeletons: [Scaffold], [ScaffoldFile].
 package gen

@@ -1,10 +1,12 @@
 package gen_test
 
 import (
+	"path/filepath"
 	"reflect"
 	"testing"
 
 	"github.com/mbtgo/mbt/gen"
+	"github.com/mbtgo/mbt/internal/golden"
 )
 
 func TestScaffold_Golden(t *testing.T) {
@@ -16,5 +18,5 @@ func TestScaffold_Golden(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	golden(t, "pair_adapter_scaffold.go.golden", src)
+	golden.Check(t, filepath.Join("testdata", "pair_adapter_scaffold.go.golden"), src)
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/mbtgo/mbt/adapters"
 	"github.com/mbtgo/mbt/internal/goname"
+	"github.com/mbtgo/mbt/internal/text"
 	"github.com/mbtgo/mbt/model"
 )
 
@@ -178,8 +179,8 @@ func (r Report) String() string {
 		pct = 100 * float64(r.Covered) / float64(r.Items)
 	}
 	if r.From != "" {
-		return fmt.Sprintf("%s: %d %s, %d %s from %s", r.Criterion, r.Tests, plural(r.Tests, "test", "tests"),
-			r.Steps, plural(r.Steps, "step", "steps"), r.From)
+		return fmt.Sprintf("%s: %d %s, %d %s from %s", r.Criterion, r.Tests, text.Plural(r.Tests, "test", "tests"),
+			r.Steps, text.Plural(r.Steps, "step", "steps"), r.From)
 	}
 	if r.Items == 0 && r.Tests == 0 && len(r.Missed) == 0 {
 		return fmt.Sprintf("%s: nothing to cover (no %s)", r.Criterion, r.Unit)
@@ -191,10 +192,10 @@ func (r Report) String() string {
 	if r.Tests == 0 && r.Items > 0 && r.Covered == r.Items {
 		return fmt.Sprintf("%s: the tests of the other criteria cover all %d %s", r.Criterion, r.Items, unit)
 	}
-	s := fmt.Sprintf("%s: %d %s, %d %s cover %.0f%% of %d %s", r.Criterion, r.Tests, plural(r.Tests, "test", "tests"),
-		r.Steps, plural(r.Steps, "step", "steps"), pct, r.Items, unit)
+	s := fmt.Sprintf("%s: %d %s, %d %s cover %.0f%% of %d %s", r.Criterion, r.Tests, text.Plural(r.Tests, "test", "tests"),
+		r.Steps, text.Plural(r.Steps, "step", "steps"), pct, r.Items, unit)
 	if pct < 100 && r.Items > 0 && r.Covered < r.Items && r.Dropped > 0 {
-		s += fmt.Sprintf(" (the budget left out %d %s; raise -max-tests or -max-steps)", r.Dropped, plural(r.Dropped, "test", "tests"))
+		s += fmt.Sprintf(" (the budget left out %d %s; raise -max-tests or -max-steps)", r.Dropped, text.Plural(r.Dropped, "test", "tests"))
 	}
 	for _, m := range r.Missed {
 		s += "\n\t" + m

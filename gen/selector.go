@@ -133,14 +133,6 @@ func TraceSuite(modelName string, init int, steps []model.Step, source string) *
 	}
 }
 
-// plural returns one when n is 1, else many.
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return one
-	}
-	return many
-}
-
 // defaultTestSteps is 50, or four times the depth of the state graph if
 // that is more: the path that leads back to where a cut tour goes on is
 // then a small part of each test.

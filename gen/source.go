@@ -12,6 +12,7 @@ import (
 
 	"github.com/mbtgo/mbt/adapters"
 	"github.com/mbtgo/mbt/internal/goname"
+	"github.com/mbtgo/mbt/internal/text"
 )
 
 // File describes the Go test file to write for a suite.
@@ -82,7 +83,8 @@ func Source(s *Suite, f File) ([]byte, error) {
 	if s.States == 0 && s.Transitions == 0 {
 		bp("// Tests (model %s):\n", s.Model) // a trace's, without a state graph
 	} else {
-		bp("// Coverage (model %s: %d states, %d transitions):\n", s.Model, s.States, s.Transitions)
+		bp("// Coverage (model %s: %d %s, %d %s):\n", s.Model, s.States, text.Plural(s.States, "state", "states"),
+			s.Transitions, text.Plural(s.Transitions, "transition", "transitions"))
 	}
 	for _, r := range s.Reports {
 		for i, line := range strings.Split(r.String(), "\n") {
@@ -111,7 +113,7 @@ func Source(s *Suite, f File) ([]byte, error) {
 				unobserved++
 			}
 		}
-		bp("\n// %s: %d %s", t.Criterion, len(t.Steps), plural(len(t.Steps), "step", "steps"))
+		bp("\n// %s: %d %s", t.Criterion, len(t.Steps), text.Plural(len(t.Steps), "step", "steps"))
 		if neg > 0 {
 			bp(", %d refused", neg)
 		}

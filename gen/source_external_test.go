@@ -2,37 +2,16 @@ package gen_test
 
 import (
 	"context"
-	"flag"
 	"go/parser"
 	"go/token"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
-	"github.com/google/go-cmp/cmp"
 	"github.com/mbtgo/mbt/examples/bank"
 	"github.com/mbtgo/mbt/gen"
+	"github.com/mbtgo/mbt/internal/golden"
 )
-
-var update = flag.Bool("update", false, "update golden files")
-
-func golden(t *testing.T, name string, got []byte) {
-	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if d := cmp.Diff(string(want), string(got)); d != "" {
-		t.Errorf("%s mismatch (-want +got):\n%s", name, d)
-	}
-}
 
 func bankSource(t *testing.T, crit ...gen.Criterion) []byte {
 	t.Helper()
@@ -72,7 +51,7 @@ func TestSource_Golden(t *testing.T) {
 				t.Fatal("missing reason")
 			}
 			src := bankSource(t, tt.crit...)
-			golden(t, tt.name, src)
+			golden.Check(t, filepath.Join("testdata", tt.name), src)
 			if again := bankSource(t, tt.crit...); string(again) != string(src) {
 				t.Fatal("two runs gave different bytes")
 			}

@@ -33,7 +33,8 @@
 //
 // Runs: [Step], [Trace].
 //
-// Identity and copying: [Codec], [CodecFor], [Keyer], [Cloner], [Hash].
+// Identity and copying: [Codec], [CodecFor], [Keyer], [Cloner], [Hash],
+// [Arena].
 //
-// Type erasure: [Machine], [Model.Erase].
+// Type erasure: [Machine], [Model.Erase], [ActionInfo], [Transition].
 package model

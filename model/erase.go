@@ -3,6 +3,8 @@ package model
 import (
 	"fmt"
 	"reflect"
+
+	"github.com/mbtgo/mbt/internal/text"
 )
 
 // Machine is a model with its state type erased, so that tools can handle
@@ -117,7 +119,7 @@ func (e erased[S]) lookup(step Step) (*Action[S], int, error) {
 		return nil, 0, fmt.Errorf("model %s has no action %q", e.m.Name, step.Action)
 	}
 	if len(step.Args) != len(a.Params) {
-		return nil, 0, fmt.Errorf("action %s takes %d arguments, got %d", a.Name, len(a.Params), len(step.Args))
+		return nil, 0, fmt.Errorf("action %s takes %d %s, got %d", a.Name, len(a.Params), text.Plural(len(a.Params), "argument", "arguments"), len(step.Args))
 	}
 	choice, i := a.Choice(step.Args)
 	if i >= 0 {

@@ -131,7 +131,7 @@ func TestErase_Enabled(t *testing.T) {
 		{"disabled_arg", model.Step{Action: "TMRcvPrepared", Args: []any{0}}, false, "", "no Prepared message yet"},
 		{"unknown_action", model.Step{Action: "Nope"}, false, `no action "Nope"`, "the step names no action"},
 		{"too_many_args", model.Step{Action: "TMAbort", Args: []any{1}}, false, "takes 0 arguments, got 1", "TMAbort has no parameter"},
-		{"too_few_args", model.Step{Action: "RMPrepare"}, false, "takes 1 arguments, got 0", "RMPrepare needs r"},
+		{"too_few_args", model.Step{Action: "RMPrepare"}, false, "takes 1 argument, got 0", "RMPrepare needs r"},
 		{"outside_domain", model.Step{Action: "RMPrepare", Args: []any{2}}, false, "not in its domain", "r ranges over 0..1"},
 		{"wrong_type", model.Step{Action: "RMPrepare", Args: []any{"0"}}, false, "not in its domain", "a string is no int"},
 	}

@@ -12,6 +12,7 @@ import (
 	"sync"
 
 	"github.com/mbtgo/mbt/internal/suggest"
+	"github.com/mbtgo/mbt/internal/text"
 	"github.com/mbtgo/mbt/internal/traceformat"
 	"github.com/mbtgo/mbt/model"
 )
@@ -755,7 +756,7 @@ func (d *goDecoder) structOf(v Value, rv reflect.Value) error {
 	case Seq, Tuple:
 		fs := goFields(rv.Type())
 		if len(fs) != len(v.Elems) {
-			return d.errorf(v, "want %s with %d fields, got %s of %d elements", goTypeName(rv.Type()), len(fs), v.Kind, len(v.Elems))
+			return d.errorf(v, "want %s with %d fields, got %s of %d %s", goTypeName(rv.Type()), len(fs), v.Kind, len(v.Elems), text.Plural(len(v.Elems), "element", "elements"))
 		}
 		for i, e := range v.Elems {
 			d.push("[" + strconv.Itoa(i+1) + "]")
@@ -916,7 +917,7 @@ func (d *goDecoder) array(v Value, rv reflect.Value) error {
 			return d.marks(v, rv)
 		}
 		if len(v.Elems) != t.Len() {
-			return d.errorf(v, "want %s, got %s of %d elements", goTypeName(t), v.Kind, len(v.Elems))
+			return d.errorf(v, "want %s, got %s of %d %s", goTypeName(t), v.Kind, len(v.Elems), text.Plural(len(v.Elems), "element", "elements"))
 		}
 		for i, e := range v.Elems {
 			if v.Kind == Set {
@@ -934,7 +935,7 @@ func (d *goDecoder) array(v Value, rv reflect.Value) error {
 	case Func, Record:
 		pairs := keyedPairs(v, typeOfInt)
 		if len(pairs) != t.Len() {
-			return d.errorf(v, "want %s, got %s with %d keys", goTypeName(t), v.Kind, len(pairs))
+			return d.errorf(v, "want %s, got %s with %d %s", goTypeName(t), v.Kind, len(pairs), text.Plural(len(pairs), "key", "keys"))
 		}
 		idx, err := d.indexes(v, pairs, t)
 		if err != nil {

@@ -154,7 +154,7 @@ func TestDecode_Errors(t *testing.T) {
 			`t.out:9:1: set: want map[string]int, got set {"a"} (a set goes into a map[T]bool or map[T]struct{})`, "map-as-set needs bool or struct{} values"},
 		{"name without number", map[string]Value{"idx": dmv("leader")},
 			`t.out:9:1: idx: want int, got model value leader (a name goes into an integer only if it ends in a number from 1, like r1)`, "the numbering rule"},
-		{"array length", map[string]Value{"seq": SeqValue(dnum(1))}, `t.out:9:1: seq: want [2]int, got sequence of 1 elements`, "arrays keep their length"},
+		{"array length", map[string]Value{"seq": SeqValue(dnum(1))}, `t.out:9:1: seq: want [2]int, got sequence of 1 element`, "arrays keep their length"},
 		{"marks", map[string]Value{"flags": SetValue(dmv("a"), dmv("b1"))},
 			`t.out:9:1: flags{a}: want a name that ends in a number from 1, like r1, for an index of []bool; got model value a`, "set elements are numbered"},
 		{"sparse keys", map[string]Value{"rmState": dfn(dmv("r1"), dstr("a"), dmv("r3"), dstr("b"))},

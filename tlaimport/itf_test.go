@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"math/big"
@@ -16,10 +15,9 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/hashicorp/go-multierror"
+	"github.com/mbtgo/mbt/internal/golden"
 	"pgregory.net/rapid"
 )
-
-var update = flag.Bool("update", false, "update golden files")
 
 // corpus returns the files matching pattern under testdata.
 func corpus(t testing.TB, pattern string) []string {
@@ -38,27 +36,6 @@ func readFile(t testing.TB, name string) []byte {
 		t.Fatal(err)
 	}
 	return data
-}
-
-// checkGolden compares got with the golden file, or writes it with -update.
-func checkGolden(t *testing.T, golden string, got []byte) {
-	t.Helper()
-	if *update {
-		if err := os.MkdirAll(filepath.Dir(golden), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(golden, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(golden)
-	if err != nil {
-		t.Fatalf("%v (run go test -run %s -update to create it)", err, t.Name())
-	}
-	if d := cmp.Diff(string(want), string(got)); d != "" {
-		t.Errorf("%s mismatch (-want +got):\n%s", golden, d)
-	}
 }
 
 // dumpTrace prints a trace for golden files: everything ReadITF and
@@ -223,7 +200,7 @@ func TestReadITF_Golden(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			checkGolden(t, filepath.Join("testdata", "golden", "itf", name+".golden"), []byte(dumpTrace(tr)))
+			golden.Check(t, filepath.Join("testdata", "golden", "itf", name+".golden"), []byte(dumpTrace(tr)))
 		})
 	}
 }
@@ -236,10 +213,10 @@ func TestReadTLCJSON_Golden(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			checkGolden(t, filepath.Join("testdata", "golden", "itf", name+".golden"), []byte(dumpTrace(tr)))
+			golden.Check(t, filepath.Join("testdata", "golden", "itf", name+".golden"), []byte(dumpTrace(tr)))
 			// The same trace written as ITF.
 			out := writeITF(t, tr)
-			checkGolden(t, filepath.Join("testdata", "golden", "itf", strings.TrimSuffix(name, ".trace.json")+".tlc.itf.json"), out)
+			golden.Check(t, filepath.Join("testdata", "golden", "itf", strings.TrimSuffix(name, ".trace.json")+".tlc.itf.json"), out)
 			back, err := ReadITF("written.itf.json", out)
 			if err != nil {
 				t.Fatalf("ReadITF(WriteITF()): %v", err)
@@ -696,7 +673,7 @@ func TestReadTLCJSON_Errors(t *testing.T) {
 		{"extra var", `{"counterexample":{"state":[[1,{"x":1,"y":2}]]},"vars":["x"]}`,
 			`t.json:1:43: state 1: variable "y" is not in vars`, "vars lists the variables"},
 		{"action range", `{"counterexample":{"state":[[1,{}]],"action":[[[1,{}],{"name":"A",` + loc + `},[2,{}]]]}}`,
-			`t.json:1:47: action "A" goes from state 1 to state 2, but there are 1 states`, "actions join states"},
+			`t.json:1:47: action "A" goes from state 1 to state 2, but there is 1 state`, "actions join states"},
 		{"action skips", `{"counterexample":{"state":[[1,{}],[2,{}],[3,{}]],"action":[[[1,{}],{"name":"A"},[3,{}]]]}}`,
 			`t.json:1:61: action "A" goes from state 1 to state 3, which does not follow the trace`, "a behavior is a path"},
 		{"action context", `{"counterexample":{"state":[[1,{}],[2,{}]],"action":[[[1,{}],{"name":"A","context":[1]},[2,{}]]]}}`,

@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/mbtgo/mbt/internal/golden"
 	"pgregory.net/rapid"
 )
 
@@ -99,23 +100,7 @@ func TestReadTLC_Golden(t *testing.T) {
 		name := strings.TrimSuffix(filepath.Base(file), ".out.txt")
 		t.Run(name, func(t *testing.T) {
 			got := tlcDump(readTLCFile(t, file))
-			golden := filepath.Join("testdata", "golden", "tlc", name+".golden")
-			if *update {
-				if err := os.MkdirAll(filepath.Dir(golden), 0o755); err != nil {
-					t.Fatal(err)
-				}
-				if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatalf("%v (run go test -run TestReadTLC_Golden -update to create it)", err)
-			}
-			if d := cmp.Diff(string(want), got); d != "" {
-				t.Errorf("%s mismatch (-want +got):\n%s", golden, d)
-			}
+			golden.Check(t, filepath.Join("testdata", "golden", "tlc", name+".golden"), []byte(got))
 		})
 	}
 }

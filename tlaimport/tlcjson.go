@@ -6,6 +6,7 @@ import (
 	"strconv"
 
 	"github.com/mbtgo/mbt/internal/suggest"
+	"github.com/mbtgo/mbt/internal/text"
 )
 
 // ReadTLCJSON reads the counterexample TLC writes with -dumpTrace json
@@ -361,7 +362,7 @@ func (r *tlcJSONFile) trace(filename string) (*Trace, errorList) {
 	for _, a := range r.actions {
 		switch {
 		case a.from < 1 || a.from > n || a.to < 1 || a.to > n:
-			errs.add(a.pos, fmt.Sprintf("action %s goes from state %d to state %d, but there are %d states", strconv.Quote(a.action.Name), a.from, a.to, n))
+			errs.add(a.pos, fmt.Sprintf("action %s goes from state %d to state %d, but there %s", strconv.Quote(a.action.Name), a.from, a.to, text.Plural(n, "is 1 state", fmt.Sprintf("are %d states", n))))
 		case a.to == a.from+1:
 			if t.States[a.to-1].Action != nil {
 				errs.add(a.pos, fmt.Sprintf("two actions lead from state %d to state %d", a.from, a.to))

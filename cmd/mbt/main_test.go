@@ -5,7 +5,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
-	"flag"
 	"io"
 	"os"
 	"os/exec"
@@ -16,9 +15,9 @@ import (
 	"time"
 
 	"github.com/rogpeppe/go-internal/testscript"
-)
 
-var update = flag.Bool("update", false, "update the expected output in test scripts")
+	"github.com/mbtgo/mbt/internal/golden"
+)
 
 // TestMain lets the test binary run as the mbt command in scripts, and
 // as the -toolexec wrapper mbt-test-block.
@@ -51,7 +50,7 @@ func TestScript(t *testing.T) {
 	home, _ := os.UserHomeDir()
 	testscript.Run(t, testscript.Params{
 		Dir:                 "testdata/script",
-		UpdateScripts:       *update,
+		UpdateScripts:       golden.Update(),
 		RequireExplicitExec: true,
 		Setup: func(e *testscript.Env) error {
 			e.Setenv("REPO", repo)

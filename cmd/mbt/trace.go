@@ -12,6 +12,7 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	"github.com/mbtgo/mbt/internal/text"
 	"github.com/mbtgo/mbt/internal/traceformat"
 	"github.com/mbtgo/mbt/tlaimport"
 )
@@ -94,7 +95,7 @@ func traceMain(_ context.Context, args []string, stdout, stderr io.Writer) int {
 		return exitUsage
 	}
 	if c.trace > len(traces) {
-		fmt.Fprintf(stderr, "mbt: -trace %d: %s holds %d traces\n", c.trace, name, len(traces))
+		fmt.Fprintf(stderr, "mbt: -trace %d: %s holds %d %s\n", c.trace, name, len(traces), text.Plural(len(traces), "trace", "traces"))
 		return exitUsage
 	}
 	if c.trace > 0 {
@@ -133,7 +134,7 @@ var formatNames = map[string]string{
 // fields (.f), function keys and sequence indexes ([k]), set elements
 // added (+) and removed (−).
 func writeTLATrace(w io.Writer, tr *tlaimport.Trace, n, of int) {
-	states := plural(len(tr.States), "state", "states")
+	states := text.Plural(len(tr.States), "state", "states")
 	fmt.Fprintf(w, "%s", tr.File)
 	if of > 1 {
 		fmt.Fprintf(w, " (trace %d of %d)", n, of)
@@ -270,12 +271,4 @@ func sameFields(a, b tlaimport.Value) bool {
 
 func sameKeys(a, b tlaimport.Value) bool {
 	return slices.EqualFunc(a.Pairs, b.Pairs, func(x, y tlaimport.Pair) bool { return tlaimport.Equal(x.Key, y.Key) })
-}
-
-// plural returns one or many by n.
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return one
-	}
-	return many
 }

@@ -47,3 +47,18 @@ func TestTrace_NoTrace(t *testing.T) {
 		})
 	}
 }
+
+// TestTrace_IndexPastEnd: -trace past the last trace of a file says how
+// many it holds, in English ("holds 1 trace").
+func TestTrace_IndexPastEnd(t *testing.T) {
+	name := filepath.Join(t.TempDir(), "one.itf.json")
+	if err := os.WriteFile(name, []byte(`{"vars": ["x"], "states": [{"x": 1}, {"x": 2}]}`), 0o666); err != nil {
+		t.Fatal(err)
+	}
+	var stdout, stderr bytes.Buffer
+	code := traceMain(context.Background(), []string{"-trace", "2", name}, &stdout, &stderr)
+	want := "mbt: -trace 2: " + name + " holds 1 trace\n"
+	if code != exitUsage || stderr.String() != want || stdout.Len() > 0 {
+		t.Errorf("mbt trace -trace 2 = %d, stdout %q, stderr %q; want %d, nothing, %q", code, &stdout, &stderr, exitUsage, want)
+	}
+}

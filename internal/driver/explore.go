@@ -118,8 +118,8 @@ func (p *progressLine) update(pr explorer.Progress) {
 	if pr.Done {
 		return
 	}
-	p.show(fmt.Sprintf("%s distinct states, %s states/s, depth %d, queue %s, memory %s, %s",
-		commas(pr.Distinct), commas(int64(pr.StatesPerSec)), pr.Depth, commas(pr.Queue), byteSize(pr.Memory), pr.Elapsed.Round(time.Second)))
+	p.show(fmt.Sprintf("%s, %s states/s, depth %d, queue %s, memory %s, %s",
+		distinct(pr.Distinct), commas(int64(pr.StatesPerSec)), pr.Depth, commas(pr.Queue), byteSize(pr.Memory), pr.Elapsed.Round(time.Second)))
 }
 
 // show prints line.

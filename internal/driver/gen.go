@@ -14,6 +14,7 @@ import (
 
 	"github.com/mbtgo/mbt/gen"
 	"github.com/mbtgo/mbt/internal/goname"
+	"github.com/mbtgo/mbt/internal/text"
 	"github.com/mbtgo/mbt/model"
 	"github.com/mbtgo/mbt/tlaimport"
 )
@@ -118,13 +119,13 @@ func writeSuite[S any](m *model.Model[S], cfg reflect.Value, x *exploration, sui
 		fmt.Fprintf(x.stdout, "%s (%s%s)\n", m.Name, x.funcLabel(), constLine(x.consts))
 	} else {
 		fmt.Fprintf(x.stdout, "%s (%s%s): %s %s, %s %s\n", m.Name, x.funcLabel(), constLine(x.consts),
-			commas(int64(suite.States)), plural(suite.States, "state", "states"),
-			commas(int64(suite.Transitions)), plural(suite.Transitions, "transition", "transitions"))
+			commas(int64(suite.States)), text.Plural(suite.States, "state", "states"),
+			commas(int64(suite.Transitions)), text.Plural(suite.Transitions, "transition", "transitions"))
 	}
 	for _, r := range suite.Reports {
 		fmt.Fprintf(x.stdout, "  %s\n", strings.ReplaceAll(r.String(), "\n", "\n  "))
 	}
-	summary := fmt.Sprintf("%d %s, %d %s", len(suite.Tests), plural(len(suite.Tests), "test", "tests"), steps, plural(steps, "step", "steps"))
+	summary := fmt.Sprintf("%d %s, %d %s", len(suite.Tests), text.Plural(len(suite.Tests), "test", "tests"), steps, text.Plural(steps, "step", "steps"))
 	if exists && bytes.Equal(old, src) {
 		fmt.Fprintf(x.stdout, "%s is up to date: %s\n", name, summary)
 		return exitOK

@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"github.com/mbtgo/mbt/explorer"
+	"github.com/mbtgo/mbt/internal/text"
 	"github.com/mbtgo/mbt/model"
 	"github.com/mbtgo/mbt/tlaimport"
 )
@@ -61,6 +62,6 @@ func writeCounterexample[S any](m *model.Model[S], res *explorer.Result[S], x *e
 		fmt.Fprintf(x.stderr, "mbt: -itf: %v\n", err)
 		return exitError
 	}
-	fmt.Fprintf(msgs, "wrote the counterexample (%s, %d %s) to %s\n", desc, len(tr.States), plural(len(tr.States), "state", "states"), x.flags.ITF)
+	fmt.Fprintf(msgs, "wrote the counterexample (%s, %d %s) to %s\n", desc, len(tr.States), text.Plural(len(tr.States), "state", "states"), x.flags.ITF)
 	return exitOK
 }

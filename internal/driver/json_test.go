@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"math"
 	"math/big"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -18,6 +17,7 @@ import (
 	"github.com/mbtgo/mbt/examples/bank"
 	"github.com/mbtgo/mbt/examples/twophase"
 	"github.com/mbtgo/mbt/explorer"
+	"github.com/mbtgo/mbt/internal/golden"
 	"github.com/mbtgo/mbt/model"
 	"pgregory.net/rapid"
 )
@@ -121,20 +121,7 @@ func TestMarshalJSON_Golden(t *testing.T) {
 			t.Fatalf("not deterministic (%v):\n%s\nthen\n%s", err, got, again)
 		}
 	}
-	golden := filepath.Join("testdata", "json_state.json")
-	if *update {
-		if err := os.WriteFile(golden, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(golden)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to create it)", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("marshalJSONIndent mismatch with %s (run go test -update and review the diff); got:\n%s", golden, got)
-	}
+	golden.Check(t, filepath.Join("testdata", "json_state.json"), got)
 }
 
 // Types for the differential test: what encoding/json encodes, with its

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/mbtgo/mbt/explorer"
+	"github.com/mbtgo/mbt/internal/text"
 	"github.com/mbtgo/mbt/model"
 )
 
@@ -30,7 +31,8 @@ func writeHeader(w io.Writer, name string, x *exploration, workers int) {
 		if depth == 0 {
 			depth = 100
 		}
-		how = fmt.Sprintf("%s random walks of up to %d steps, seed %d", commas(int64(walks)), depth, o.Seed)
+		how = fmt.Sprintf("%s random %s of up to %d %s, seed %d", commas(int64(walks)), text.Plural(walks, "walk", "walks"),
+			depth, text.Plural(depth, "step", "steps"), o.Seed)
 	default:
 		how = o.Strategy.String()
 	}
@@ -42,7 +44,7 @@ func writeHeader(w io.Writer, name string, x *exploration, workers int) {
 			what += " (" + strings.TrimPrefix(constLine(x.consts), ", ") + ")"
 		}
 	}
-	fmt.Fprintf(w, "exploring %s: %s, %d %s\n", what, how, workers, plural(workers, "worker", "workers"))
+	fmt.Fprintf(w, "exploring %s: %s, %d %s\n", what, how, workers, text.Plural(workers, "worker", "workers"))
 }
 
 // constLine renders constants as ", RM=3 Buggy=false", or "" without any.
@@ -95,19 +97,24 @@ func resultLine[S any](res *explorer.Result[S]) string {
 				}
 				return fmt.Sprintf("violation: %s in step %d: %s", v.Kind, step, first)
 			case explorer.DeadlockKind:
-				return fmt.Sprintf("violation: deadlock after %d %s", v.Trace.Len(), plural(v.Trace.Len(), "step", "steps"))
+				return fmt.Sprintf("violation: deadlock after %d %s", v.Trace.Len(), text.Plural(v.Trace.Len(), "step", "steps"))
 			}
-			return fmt.Sprintf("violation: %s %s violated after %d %s", v.Kind, v.Name, v.Trace.Len(), plural(v.Trace.Len(), "step", "steps"))
+			return fmt.Sprintf("violation: %s %s violated after %d %s", v.Kind, v.Name, v.Trace.Len(), text.Plural(v.Trace.Len(), "step", "steps"))
 		}
 		return "violation"
 	case explorer.Incomplete:
 		if res.Reason == explorer.WalkLimit {
-			return fmt.Sprintf("incomplete: %s; no violation in %s walks (%s distinct states)",
-				res.Reason, commas(res.Stats.Walks), commas(res.Stats.Distinct))
+			return fmt.Sprintf("incomplete: %s; no violation in %s %s (%s)",
+				res.Reason, commas(res.Stats.Walks), text.Plural(res.Stats.Walks, "walk", "walks"), distinct(res.Stats.Distinct))
 		}
-		return fmt.Sprintf("incomplete: %s; no violation in %s distinct states", res.Reason, commas(res.Stats.Distinct))
+		return fmt.Sprintf("incomplete: %s; no violation in %s", res.Reason, distinct(res.Stats.Distinct))
 	}
-	return fmt.Sprintf("no violation: %s distinct states, complete", commas(res.Stats.Distinct))
+	return fmt.Sprintf("no violation: %s, complete", distinct(res.Stats.Distinct))
+}
+
+// distinct counts distinct states: "1 distinct state", "2 distinct states".
+func distinct(n int64) string {
+	return commas(n) + " " + text.Plural(n, "distinct state", "distinct states")
 }
 
 // writeStats writes the counts as a two-column table; built is how long
@@ -116,15 +123,16 @@ func writeStats[S any](w io.Writer, res *explorer.Result[S], inits int, built ti
 	st := res.Stats
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintf(tw, "  distinct states\t%s\n", commas(st.Distinct))
-	fmt.Fprintf(tw, "  transitions\t%s (%s states generated, counting the %s initial, as TLC does)\n",
-		commas(st.Transitions), commas(st.Transitions+int64(inits)), commas(int64(inits)))
+	generated := st.Transitions + int64(inits)
+	fmt.Fprintf(tw, "  transitions\t%s (%s %s generated, counting the %s initial, as TLC does)\n",
+		commas(st.Transitions), commas(generated), text.Plural(generated, "state", "states"), commas(int64(inits)))
 	if st.Pruned > 0 {
 		fmt.Fprintf(tw, "  out of bounds\t%s %s into states outside the constraints: checked, not explored\n",
-			commas(st.Pruned), plural(int(st.Pruned), "transition", "transitions"))
+			commas(st.Pruned), text.Plural(st.Pruned, "transition", "transitions"))
 	}
 	fmt.Fprintf(tw, "  max depth\t%d\n", st.MaxDepth)
 	if st.Queue > 0 {
-		fmt.Fprintf(tw, "  not expanded\t%s %s\n", commas(st.Queue), plural(int(st.Queue), "state", "states"))
+		fmt.Fprintf(tw, "  not expanded\t%s %s\n", commas(st.Queue), text.Plural(st.Queue, "state", "states"))
 	}
 	if st.Walks > 0 {
 		fmt.Fprintf(tw, "  walks\t%s\n", commas(st.Walks))
@@ -134,7 +142,7 @@ func writeStats[S any](w io.Writer, res *explorer.Result[S], inits int, built ti
 		building = fmt.Sprintf(" (and %s building the model)", duration(built))
 	}
 	fmt.Fprintf(tw, "  time\t%s, %s states/s, %d %s%s\n", duration(st.Elapsed), commas(int64(st.StatesPerSec)),
-		st.Workers, plural(st.Workers, "worker", "workers"), building)
+		st.Workers, text.Plural(st.Workers, "worker", "workers"), building)
 	if st.PeakMemory > 0 {
 		fmt.Fprintf(tw, "  memory\t%s held by the process at its peak\n", byteSize(st.PeakMemory))
 	}
@@ -360,13 +368,6 @@ func byteSize(n int64) string {
 		return fmt.Sprintf("%d B", n)
 	}
 	return fmt.Sprintf("%.1f %s", f, units[i])
-}
-
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return one
-	}
-	return many
 }
 
 // userFrames turns the stack of a panic in the model (pairs of lines:

@@ -2,7 +2,6 @@ package driver
 
 import (
 	"bytes"
-	"flag"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -12,11 +11,10 @@ import (
 	"time"
 
 	"github.com/mbtgo/mbt/explorer"
+	"github.com/mbtgo/mbt/internal/golden"
 	"github.com/mbtgo/mbt/model"
 	"golang.org/x/tools/txtar"
 )
-
-var update = flag.Bool("update", false, "update golden files")
 
 // ledger is a state with every shape the trace table flattens: nested
 // structs, maps, slices, pointers.
@@ -119,6 +117,19 @@ func TestRender_golden(t *testing.T) {
 				&model.Step{Action: "Div", Args: []any{0}}, "(panicked)")
 		},
 		"header": func(b *bytes.Buffer) { writeHeader(b, "Ledger", x, 2) },
+		"header-one-walk": func(b *bytes.Buffer) {
+			one := *x
+			one.opts = explorer.Options{Strategy: explorer.Random, Walks: 1, MaxDepth: 1, Seed: 7}
+			writeHeader(b, "Ledger", &one, 1)
+		},
+		"summary-one-state": func(b *bytes.Buffer) {
+			st := explorer.Stats{Distinct: 1, Elapsed: time.Millisecond, Workers: 1}
+			writeSummary(b, &explorer.Result[ledger]{Status: explorer.Complete, Stats: st}, ledgerModel, x)
+		},
+		"summary-one-walk": func(b *bytes.Buffer) {
+			st := explorer.Stats{Distinct: 1, Walks: 1, Elapsed: time.Millisecond, Workers: 1}
+			writeSummary(b, &explorer.Result[ledger]{Status: explorer.Incomplete, Reason: explorer.WalkLimit, Stats: st}, ledgerModel, x)
+		},
 		"summary-violation": func(b *bytes.Buffer) {
 			writeSummary(b, &explorer.Result[ledger]{Status: explorer.Violated, Stats: stats, Coverage: coverage,
 				Violations: []*explorer.Violation[ledger]{{Kind: explorer.InvariantKind, Name: "NoOverdraft", Trace: ledgerTrace}}}, ledgerModel, x)
@@ -167,7 +178,6 @@ func TestRender_golden(t *testing.T) {
 		},
 	}
 
-	const golden = "testdata/render.txtar"
 	var got txtar.Archive
 	got.Comment = []byte("Golden output of the text renderings; go test -run TestRender_golden -update rewrites it.\n")
 	names := make([]string, 0, len(cases))
@@ -180,31 +190,7 @@ func TestRender_golden(t *testing.T) {
 		cases[name](&b)
 		got.Files = append(got.Files, txtar.File{Name: name, Data: b.Bytes()})
 	}
-	if *update {
-		if err := os.WriteFile(golden, txtar.Format(&got), 0o666); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := txtar.ParseFile(golden)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to create it)", err)
-	}
-	wantFiles := map[string]string{}
-	for _, f := range want.Files {
-		wantFiles[f.Name] = string(f.Data)
-	}
-	for _, f := range got.Files {
-		if w, ok := wantFiles[f.Name]; !ok {
-			t.Errorf("%s: missing from %s (run go test -update)", f.Name, golden)
-		} else if w != string(f.Data) {
-			t.Errorf("%s: mismatch (run go test -update and review the diff)\ngot:\n%s\nwant:\n%s", f.Name, f.Data, w)
-		}
-		delete(wantFiles, f.Name)
-	}
-	for name := range wantFiles {
-		t.Errorf("%s: in %s but no longer rendered (run go test -update)", name, golden)
-	}
+	golden.CheckTxtar(t, "testdata/render.txtar", &got)
 }
 
 func TestShow(t *testing.T) {
@@ -261,6 +247,13 @@ func TestProgressLine(t *testing.T) {
 	p.clear()
 	if got, want := b.String(), line2+"\n"; got != want {
 		t.Errorf("lines:\ngot  %q\nwant %q", got, want)
+	}
+
+	b.Reset()
+	p = &progressLine{w: &b}
+	p.update(explorer.Progress{Distinct: 1, Memory: 3 << 20})
+	if got, want := b.String(), "1 distinct state, 0 states/s, depth 0, queue 0, memory 3.0 MiB, 0s\n"; got != want {
+		t.Errorf("one state:\ngot  %q\nwant %q", got, want)
 	}
 }
 

@@ -15,6 +15,7 @@ import (
 	"github.com/mbtgo/mbt/adapters"
 	"github.com/mbtgo/mbt/explorer"
 	"github.com/mbtgo/mbt/internal/panicstack"
+	"github.com/mbtgo/mbt/internal/text"
 	"github.com/mbtgo/mbt/internal/traceformat"
 	"github.com/mbtgo/mbt/model"
 	"github.com/mbtgo/mbt/tlaimport"
@@ -140,7 +141,7 @@ func replay[S any](ctx context.Context, m *model.Model[S], x *exploration) int {
 		return code
 	}
 	w := x.stdout
-	fmt.Fprintf(w, "replaying %s (%s, %d %s) on %s (%s%s)", name, tr.Format, len(tr.States), plural(len(tr.States), "state", "states"),
+	fmt.Fprintf(w, "replaying %s (%s, %d %s) on %s (%s%s)", name, tr.Format, len(tr.States), text.Plural(len(tr.States), "state", "states"),
 		m.Name, x.funcLabel(), constLine(x.consts))
 	if r.flags.Adapter != "" {
 		fmt.Fprintf(w, " through %s", r.flags.Adapter)
@@ -216,7 +217,7 @@ func replay[S any](ctx context.Context, m *model.Model[S], x *exploration) int {
 			writeReplayViolation(w, m, tr, inferPanic(pe, n+1))
 		}
 		if r.flags.Adapter != "" && len(steps) > 0 {
-			fmt.Fprintf(w, "driving the %d %s before it through the implementation (%s):\n", len(steps), plural(len(steps), "step", "steps"), r.flags.Adapter)
+			fmt.Fprintf(w, "driving the %d %s before it through the implementation (%s):\n", len(steps), text.Plural(len(steps), "step", "steps"), r.flags.Adapter)
 			if code := drive(ctx, m, x, inf.Init, steps, stepTo, tr, ""); code != exitOK {
 				return code
 			}
@@ -226,7 +227,7 @@ func replay[S any](ctx context.Context, m *model.Model[S], x *exploration) int {
 	if v == nil {
 		fmt.Fprint(w, "ok: ")
 	}
-	fmt.Fprintf(w, "the trace is a behavior of %s (%d %s", m.Name, n, plural(n, "step", "steps"))
+	fmt.Fprintf(w, "the trace is a behavior of %s (%d %s", m.Name, n, text.Plural(n, "step", "steps"))
 	if stutters := len(inf.Steps) - n; stutters > 0 {
 		fmt.Fprintf(w, ", %d stuttering", stutters)
 	}
@@ -239,7 +240,7 @@ func replay[S any](ctx context.Context, m *model.Model[S], x *exploration) int {
 	if r.flags.Adapter == "" {
 		return result
 	}
-	fmt.Fprintf(w, "driving the %d %s through the implementation (%s):\n", len(steps), plural(len(steps), "step", "steps"), r.flags.Adapter)
+	fmt.Fprintf(w, "driving the %d %s through the implementation (%s):\n", len(steps), text.Plural(len(steps), "step", "steps"), r.flags.Adapter)
 	if code := drive(ctx, m, x, inf.Init, steps, stepTo, tr, replayViolationShort(v)); code != exitOK {
 		return code
 	}
@@ -265,7 +266,7 @@ func readTrace(stderr io.Writer, name, format string, index int, flagName string
 	case len(traces) == 0:
 		fmt.Fprintf(stderr, "mbt: %s holds no trace\n", name)
 	case index > len(traces):
-		fmt.Fprintf(stderr, "mbt: %s %d: %s holds %d %s\n", flagName, index, name, len(traces), plural(len(traces), "trace", "traces"))
+		fmt.Fprintf(stderr, "mbt: %s %d: %s holds %d %s\n", flagName, index, name, len(traces), text.Plural(len(traces), "trace", "traces"))
 	case index > 0:
 		return traces[index-1], exitOK
 	case len(traces) > 1:
@@ -310,7 +311,7 @@ func stepNote(s tlaimport.InferredStep) string {
 		notes = append(notes, "inferred: the trace does not name the action")
 	}
 	if s.Others > 0 {
-		notes = append(notes, fmt.Sprintf("%d other %s also lead%s there", s.Others, plural(s.Others, "step", "steps"), plural(s.Others, "s", "")))
+		notes = append(notes, fmt.Sprintf("%d other %s also lead%s there", s.Others, text.Plural(s.Others, "step", "steps"), text.Plural(s.Others, "s", "")))
 	}
 	if len(notes) == 0 {
 		return ""

@@ -167,7 +167,7 @@ func (c *checker[S]) walk(k int) []model.Step {
 	m := c.m
 	rng := rand.New(rand.NewPCG(uint64(c.opts.Seed), uint64(k)))
 	init := c.opts.Options.Init
-	s := m.Codec.Clone(&m.Init[init])
+	s := m.Clone(&m.Init[init])
 	n := 1 + rng.IntN(c.opts.Steps)
 	var steps []model.Step
 	for len(steps) < n {
@@ -181,7 +181,7 @@ func (c *checker[S]) walk(k int) []model.Step {
 					off = append(off, st)
 					continue
 				}
-				ns := m.Codec.Clone(&s)
+				ns := m.Clone(&s)
 				a.Effect(&ns, ch)
 				if ok, _ := m.Within(&ns); ok {
 					on = append(on, st)
@@ -198,7 +198,7 @@ func (c *checker[S]) walk(k int) []model.Step {
 		case len(steps) > 0 && roll < c.opts.ResetPercent:
 			steps[len(steps)-1].NoView = false // what a reset forgets is looked at first
 			steps = append(steps, model.Step{Action: ResetAction})
-			s = m.Codec.Clone(&m.Init[init])
+			s = m.Clone(&m.Init[init])
 		case len(off) > 0 && c.opts.NegativePercent >= 0 && (len(on) == 0 || roll >= 100-c.opts.NegativePercent):
 			steps = append(steps, off[rng.IntN(len(off))])
 		case len(on) > 0:
@@ -257,11 +257,11 @@ func (c *checker[S]) exec(steps []model.Step) (*Failure, error) {
 // model.
 func (c *checker[S]) valid(steps []model.Step) bool {
 	m := c.m
-	s := m.Codec.Clone(&m.Init[c.opts.Options.Init])
+	s := m.Clone(&m.Init[c.opts.Options.Init])
 	r := &Runner[S]{m: m}
 	for _, st := range steps {
 		if st.Action == ResetAction && len(st.Args) == 0 {
-			s = m.Codec.Clone(&m.Init[c.opts.Options.Init])
+			s = m.Clone(&m.Init[c.opts.Options.Init])
 			continue
 		}
 		a, ch, outside, err := r.lookup(st)
@@ -277,7 +277,7 @@ func (c *checker[S]) valid(steps []model.Step) bool {
 		if st.Refused {
 			continue
 		}
-		next := m.Codec.Clone(&s)
+		next := m.Clone(&s)
 		a.Effect(&next, ch)
 		if ok, _ := m.Within(&next); !ok {
 			return false

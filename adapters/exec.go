@@ -49,7 +49,7 @@ func (r *Runner[S]) Exec(ctx context.Context, steps []model.Step) *Failure {
 // reset resets the implementation and the model, forgets the references,
 // and compares the implementation's view with the initial state's.
 func (r *Runner[S]) reset(ctx context.Context, x *run[S]) *Failure {
-	x.state = r.m.Codec.Clone(&r.m.Init[r.opts.Init])
+	x.state = r.m.Clone(&r.m.Init[r.opts.Init])
 	x.refs.clear()
 	x.unobserved, x.since = 0, 0
 	sctx, cancel := context.WithTimeout(ctx, r.opts.ResetTimeout)
@@ -136,7 +136,7 @@ func (r *Runner[S]) step(ctx context.Context, x *run[S], st model.Step, n int) *
 	}
 	switch {
 	case enabled:
-		next := r.m.Codec.Clone(&x.state)
+		next := r.m.Clone(&x.state)
 		a.Effect(&next, c)
 		x.state = next
 		wantErr, _ := want.(error)

@@ -84,7 +84,7 @@ type Runner[S any] struct {
 
 // NewRunner binds impl to m (see [Bind]) and returns a runner.
 func NewRunner[S any](m *model.Model[S], impl any, opts Options) (*Runner[S], error) {
-	if m == nil || m.Codec == nil {
+	if m == nil || len(m.Init) == 0 {
 		return nil, errors.New("adapters: model is nil or was not built")
 	}
 	if opts.Init < 0 || opts.Init >= len(m.Init) {

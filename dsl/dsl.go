@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"runtime"
 
+	"github.com/mbtgo/mbt/internal/codec"
 	"github.com/mbtgo/mbt/model"
 )
 
@@ -157,8 +158,7 @@ func (m *Model[S]) Build() (*model.Model[S], error) {
 	if len(m.m.Actions) == 0 {
 		probs = append(probs, problem{pos: m.namePos, msg: "no actions"})
 	}
-	codec, err := model.CodecFor[S]()
-	if err != nil {
+	if _, err := codec.For[S](); err != nil {
 		probs = append(probs, problem{pos: m.namePos, msg: err.Error()})
 	}
 	for i := range m.m.Init {
@@ -170,7 +170,6 @@ func (m *Model[S]) Build() (*model.Model[S], error) {
 		return nil, err
 	}
 	out := m.m
-	out.Codec = codec
 	out.Init = append([]S(nil), m.m.Init...)
 	out.Actions = append([]*model.Action[S](nil), m.m.Actions...)
 	return &out, nil

@@ -235,7 +235,7 @@ func TestAction_GuardAndEffectSemantics(t *testing.T) {
 	if a.Enabled(&s, 0) || a.Enabled(&s, 1) || !a.Enabled(&s, 2) {
 		t.Errorf("guard N < v at N=2: got %v %v %v, want false false true", a.Enabled(&s, 0), a.Enabled(&s, 1), a.Enabled(&s, 2))
 	}
-	next := built.Codec.Clone(&s)
+	next := built.Clone(&s)
 	a.Effect(&next, 2)
 	if next.N != 3 || next.M["set"] != 3 {
 		t.Errorf("effect Set(3) gave %+v, want N=3 and M[set]=3", next)
@@ -289,8 +289,8 @@ func TestBuild_Model(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if built.Name != "Full" || built.Codec == nil || len(built.Init) != 2 || !cmp.Equal(built.Consts, map[string]any{"K": 3}) {
-		t.Errorf("Build() = name %q, codec %v, init %v, consts %v", built.Name, built.Codec, built.Init, built.Consts)
+	if built.Name != "Full" || len(built.Init) != 2 || !cmp.Equal(built.Consts, map[string]any{"K": 3}) {
+		t.Errorf("Build() = name %q, init %v, consts %v", built.Name, built.Init, built.Consts)
 	}
 	s := st{3}
 	if !built.Invariants[0].Check(&s) || built.Invariants[0].Name != "Small" {

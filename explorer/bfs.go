@@ -66,7 +66,7 @@ func (r *run[S]) bfs() {
 	w := newWorker(r)
 	var frontier []S
 	var fidx []uint32
-	codec := r.m.Codec
+	codec := r.codec
 	for i := range r.m.Init {
 		s := codec.Clone(&r.m.Init[i])
 		f := w.initState(&s, uint32(records.n), set)
@@ -239,7 +239,7 @@ func (w *worker[S]) initState(s *S, at uint32, set *fpSet) (f *found) {
 	w.isNew = false
 	w.phase = inFingerprint
 	var fp uint64
-	fp, w.buf = w.r.m.Codec.Fingerprint(w.buf, s)
+	fp, w.buf = w.r.codec.Fingerprint(w.buf, s)
 	if !set.insert(fp) {
 		return nil
 	}
@@ -277,7 +277,7 @@ func (w *worker[S]) expandBFS(s *S, at uint32, pos int64, set *fpSet, out *chunk
 			f = w.recovered(v, at, key+int64(w.id))
 		}
 	}()
-	codec := r.m.Codec
+	codec := r.codec
 	purity := r.opts.CheckPurity
 	var fp0 uint64
 	if purity {

@@ -14,7 +14,7 @@ func (r *run[S]) dfs() {
 		id      int // step that led here; -1 at the root
 	}
 	seen := map[uint64]int{} // fingerprint -> smallest depth reached
-	codec := r.m.Codec
+	codec := r.codec
 	path := func(stack []frame) []int {
 		ids := make([]int, 0, len(stack))
 		for _, fr := range stack[1:] {
@@ -122,7 +122,7 @@ func (w *worker[S]) nextDFS(s *S, from int) (id int, next S, f *found) {
 	}()
 	var fp0 uint64
 	if r.opts.CheckPurity {
-		fp0, w.buf = r.m.Codec.Fingerprint(w.buf, s)
+		fp0, w.buf = r.codec.Fingerprint(w.buf, s)
 	}
 	for id := from; id < r.ids; id++ {
 		ai, c := r.action(id)
@@ -140,7 +140,7 @@ func (w *worker[S]) nextDFS(s *S, from int) (id int, next S, f *found) {
 		w.fired[id]++
 		w.trans++
 		w.phase = inEffect
-		next = r.m.Codec.Clone(s)
+		next = r.codec.Clone(s)
 		a.Effect(&next, c)
 		if r.opts.CheckPurity {
 			if f := w.impure(s, fp0, id, 0, 0); f != nil {
@@ -211,6 +211,6 @@ func (w *worker[S]) fingerprint(s *S, id int) (fp uint64, f *found) {
 		}
 	}()
 	w.phase = inFingerprint
-	fp, w.buf = w.r.m.Codec.Fingerprint(w.buf, s)
+	fp, w.buf = w.r.codec.Fingerprint(w.buf, s)
 	return fp, nil
 }

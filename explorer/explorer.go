@@ -9,6 +9,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/mbtgo/mbt/internal/codec"
 	"github.com/mbtgo/mbt/internal/memory"
 	"github.com/mbtgo/mbt/model"
 )
@@ -22,13 +23,17 @@ var ErrNoModel = errors.New("explorer: model is nil or was not built")
 // is for options that make no sense and internal faults. Panics in the
 // model's code are recovered and reported as violations.
 func Explore[S any](ctx context.Context, m *model.Model[S], opts Options) (*Result[S], error) {
-	if m == nil || m.Codec == nil || len(m.Init) == 0 {
+	if m == nil || len(m.Init) == 0 || len(m.Actions) == 0 {
 		return nil, ErrNoModel
+	}
+	c, err := codec.For[S]()
+	if err != nil {
+		return nil, fmt.Errorf("explorer: model %s: %w", m.Name, err)
 	}
 	if opts.Workers < 0 || opts.MaxStates < 0 || opts.MaxDepth < 0 || opts.MaxTime < 0 || opts.MaxMemory < 0 || opts.Walks < 0 {
 		return nil, fmt.Errorf("explorer: negative limit in options")
 	}
-	r := newRun(m, opts)
+	r := newRun(m, c, opts)
 	r.start(ctx)
 	switch opts.Strategy {
 	case BFS:
@@ -48,6 +53,7 @@ func Explore[S any](ctx context.Context, m *model.Model[S], opts Options) (*Resu
 // run is the state of one exploration shared by its workers.
 type run[S any] struct {
 	m       *model.Model[S]
+	codec   *codec.Codec[S]
 	opts    Options
 	acts    []*model.Action[S]
 	offsets []int // offsets[a] is the global id of action a's choice 0
@@ -87,8 +93,8 @@ type run[S any] struct {
 
 const stopViolation = -1
 
-func newRun[S any](m *model.Model[S], opts Options) *run[S] {
-	r := &run[S]{m: m, opts: opts, acts: m.Actions}
+func newRun[S any](m *model.Model[S], c *codec.Codec[S], opts Options) *run[S] {
+	r := &run[S]{m: m, codec: c, opts: opts, acts: m.Actions}
 	r.offsets = make([]int, len(r.acts))
 	for i, a := range r.acts {
 		r.offsets[i] = r.ids

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/mbtgo/mbt/internal/codec"
 	"github.com/mbtgo/mbt/model"
 )
 
@@ -105,8 +106,12 @@ var ErrGraphTooBig = fmt.Errorf("explorer: state graph exceeds the state limit")
 // graph. It fails with ErrGraphTooBig beyond maxStates states (0: one
 // million), and returns the panic of user code as an error.
 func BuildGraph[S any](ctx context.Context, m *model.Model[S], maxStates int) (g *Graph[S], err error) {
-	if m == nil || m.Codec == nil || len(m.Init) == 0 {
+	if m == nil || len(m.Init) == 0 || len(m.Actions) == 0 {
 		return nil, ErrNoModel
+	}
+	cd, err := codec.For[S]()
+	if err != nil {
+		return nil, fmt.Errorf("explorer: model %s: %w", m.Name, err)
 	}
 	if maxStates <= 0 {
 		maxStates = 1 << 20
@@ -126,7 +131,7 @@ func BuildGraph[S any](ctx context.Context, m *model.Model[S], maxStates int) (g
 	}()
 	add := func(s S, depth int32, parent ParentEdge) (int32, bool, error) {
 		var fp uint64
-		fp, buf = m.Codec.Fingerprint(buf, &s)
+		fp, buf = cd.Fingerprint(buf, &s)
 		if id, ok := ids[fp]; ok {
 			return id, false, nil
 		}
@@ -144,7 +149,7 @@ func BuildGraph[S any](ctx context.Context, m *model.Model[S], maxStates int) (g
 		return id, true, nil
 	}
 	for i := range m.Init {
-		if _, _, err := add(m.Codec.Clone(&m.Init[i]), 0, ParentEdge{-1, -1}); err != nil {
+		if _, _, err := add(cd.Clone(&m.Init[i]), 0, ParentEdge{-1, -1}); err != nil {
 			return nil, err
 		}
 	}
@@ -160,7 +165,7 @@ func BuildGraph[S any](ctx context.Context, m *model.Model[S], maxStates int) (g
 					g.Disabled[s] = append(g.Disabled[s], id)
 					continue
 				}
-				next := m.Codec.Clone(&g.States[s])
+				next := cd.Clone(&g.States[s])
 				a.Effect(&next, c)
 				if ok, _ := m.Within(&next); !ok {
 					g.Pruned[s] = append(g.Pruned[s], id)

@@ -201,9 +201,9 @@ func TestExplore_Errors(t *testing.T) {
 		}, explorer.ErrNoModel, "nothing to explore"},
 		{"unbuilt_model", func() (*explorer.Result[Jugs], error) {
 			return explorer.Explore(context.Background(), unbuilt, explorer.Options{})
-		}, explorer.ErrNoModel, "a model without a codec was not built"},
+		}, explorer.ErrNoModel, "a model without actions was not built"},
 		{"no_init", func() (*explorer.Result[Jugs], error) {
-			return explorer.Explore(context.Background(), &model.Model[Jugs]{Codec: m.Codec}, explorer.Options{})
+			return explorer.Explore(context.Background(), &model.Model[Jugs]{Actions: m.Actions}, explorer.Options{})
 		}, explorer.ErrNoModel, "a model without initial states was not built"},
 		{"negative_workers", func() (*explorer.Result[Jugs], error) {
 			return explorer.Explore(context.Background(), m, explorer.Options{Workers: -1})

@@ -77,7 +77,7 @@ func (r *run[S]) random() {
 // with the initial state index and the steps that lead to it.
 func (w *worker[S]) walk(rng *rand.Rand, depth int, set *fpSet) (f *found, init int, ids []int) {
 	r := w.r
-	codec := r.m.Codec
+	codec := r.codec
 	defer func() {
 		if v := recover(); v != nil {
 			f = w.recovered(v, 0, 0)
@@ -184,7 +184,7 @@ func (w *worker[S]) walk(rng *rand.Rand, depth int, set *fpSet) (f *found, init 
 func (w *worker[S]) visit(s *S, set *fpSet, d int) bool {
 	r := w.r
 	var fp uint64
-	fp, w.buf = r.m.Codec.Fingerprint(w.buf, s)
+	fp, w.buf = r.codec.Fingerprint(w.buf, s)
 	for cur := r.depth.Load(); int64(d) > cur && !r.depth.CompareAndSwap(cur, int64(d)); cur = r.depth.Load() {
 	}
 	if !set.insert(fp) {

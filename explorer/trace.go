@@ -15,7 +15,7 @@ func (r *run[S]) step(s *S, id int) (S, model.Step) {
 	if act.Output != nil {
 		st.Output = act.Output(s, c)
 	}
-	next := r.m.Codec.Clone(s)
+	next := r.codec.Clone(s)
 	act.Effect(&next, c)
 	return next, st
 }
@@ -28,7 +28,7 @@ func (r *run[S]) replay(init int, ids []int) (t model.Trace[S], err error) {
 			err = fmt.Errorf("replaying the trace panicked at step %d: %v (is the model deterministic?)", len(t.Steps)+1, v)
 		}
 	}()
-	s := r.m.Codec.Clone(&r.m.Init[init])
+	s := r.codec.Clone(&r.m.Init[init])
 	t.States = append(t.States, s)
 	for _, id := range ids {
 		next, st := r.step(&t.States[len(t.States)-1], id)

@@ -5,6 +5,7 @@ import (
 	"runtime/debug"
 	"strings"
 
+	"github.com/mbtgo/mbt/internal/codec"
 	"github.com/mbtgo/mbt/internal/panicstack"
 	"github.com/mbtgo/mbt/model"
 )
@@ -46,7 +47,7 @@ type worker[S any] struct {
 	batch      []pending[S] // BFS successors waiting for the set
 	nb         int
 	sink       uint64 // keeps the set's prefetching loads alive
-	arena      model.Arena
+	arena      codec.Arena
 
 	// what user code is running
 	phase phase
@@ -174,7 +175,7 @@ func (w *worker[S]) terminal(s *S) bool {
 // impure checks that s still has fingerprint fp0 after the step id ran.
 func (w *worker[S]) impure(s *S, fp0 uint64, id int, at uint32, key int64) *found {
 	var fp uint64
-	fp, w.buf = w.r.m.Codec.Fingerprint(w.buf, s)
+	fp, w.buf = w.r.codec.Fingerprint(w.buf, s)
 	if fp == fp0 {
 		return nil
 	}

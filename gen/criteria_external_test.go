@@ -56,7 +56,7 @@ func votesModel(t *rapid.T) *model.Model[Votes] {
 // its domain.
 func stepValid[S any](m *model.Model[S], init, s S, st model.Step) (S, error) {
 	if st.Action == adapters.ResetAction && len(st.Args) == 0 {
-		return m.Codec.Clone(&init), nil
+		return m.Clone(&init), nil
 	}
 	a := m.Action(st.Action)
 	if a == nil {
@@ -86,7 +86,7 @@ func stepValid[S any](m *model.Model[S], init, s S, st model.Step) (S, error) {
 	if st.Refused {
 		return s, nil
 	}
-	next := m.Codec.Clone(&s)
+	next := m.Clone(&s)
 	a.Effect(&next, choice)
 	if ok, name := m.Within(&next); !ok {
 		return s, fmt.Errorf("%v leaves constraint %s", st, name)
@@ -116,7 +116,7 @@ func TestSelect_DefaultCriteriaProperties(t *testing.T) {
 				rt.Fatalf("%s has %d steps after a test of %d: not shortest first", tc.Name, len(tc.Steps), prev)
 			}
 			prev = len(tc.Steps)
-			s := m.Codec.Clone(&m.Init[tc.Init])
+			s := m.Clone(&m.Init[tc.Init])
 			for i, st := range tc.Steps {
 				if s, err = stepValid(m, m.Init[tc.Init], s, st); err != nil {
 					rt.Fatalf("%s step %d: %v", tc.Name, i+1, err)
@@ -140,7 +140,7 @@ func TestSelect_DefaultCriteriaProperties(t *testing.T) {
 		}
 		got := map[string]bool{}
 		for _, tc := range suite.Tests {
-			s := m.Codec.Clone(&m.Init[tc.Init])
+			s := m.Clone(&m.Init[tc.Init])
 			for _, st := range tc.Steps {
 				a := m.Action(st.Action)
 				if st.Refused && a != nil && len(a.Conditions) > 0 {

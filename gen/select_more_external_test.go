@@ -30,7 +30,7 @@ func TestDuplicateInitStates(t *testing.T) {
 	}
 	bad := 0
 	for _, tc := range suite.Tests {
-		s := mod.Codec.Clone(&mod.Init[tc.Init])
+		s := mod.Clone(&mod.Init[tc.Init])
 		for i, st := range tc.Steps {
 			if s, err = stepValid(mod, mod.Init[tc.Init], s, st); err != nil {
 				if bad++; bad <= 3 {

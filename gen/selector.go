@@ -107,9 +107,9 @@ func Select[S any](ctx context.Context, m *model.Model[S], opts Options) (*Suite
 func initIndex[S any](m *model.Model[S], g *explorer.Graph[S]) []int {
 	out := make([]int, g.Inits)
 	for i := range out {
-		fp, _ := m.Codec.Fingerprint(nil, &g.States[i])
+		fp := m.Fingerprint(&g.States[i])
 		for j := range m.Init {
-			if f, _ := m.Codec.Fingerprint(nil, &m.Init[j]); f == fp {
+			if f := m.Fingerprint(&m.Init[j]); f == fp {
 				out[i] = j
 				break
 			}
@@ -615,9 +615,9 @@ func counterexamples[S any](ctx context.Context, m *model.Model[S], sel *selecto
 			t.Notes = append(t.Notes, "")
 		}
 		// Find the initial state the trace starts from.
-		fp, _ := m.Codec.Fingerprint(nil, &v.Trace.States[0])
+		fp := m.Fingerprint(&v.Trace.States[0])
 		for i := range m.Init {
-			if f, _ := m.Codec.Fingerprint(nil, &m.Init[i]); f == fp {
+			if f := m.Fingerprint(&m.Init[i]); f == fp {
 				t.Init = i
 				break
 			}

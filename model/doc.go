@@ -20,7 +20,7 @@
 // exported and unexported field in declaration order, maps in key order,
 // pointers by the value they point at, interfaces by dynamic type and value.
 // Two states with the same encoding are the same state. The encoder is built
-// once per type (see [CodecFor]); a state type may supply its own canonical
+// once per type; a state type may supply its own canonical
 // key by implementing [Keyer]. Floating-point fields are encoded by value with
 // -0 folded into +0; NaN is one state.
 //
@@ -33,8 +33,8 @@
 //
 // Runs: [Step], [Trace].
 //
-// Identity and copying: [Codec], [CodecFor], [Keyer], [Cloner], [Hash],
-// [Arena].
+// Identity and copying: [Model.Fingerprint], [Model.Clone], [Keyer],
+// [Cloner].
 //
 // Type erasure: [Machine], [Model.Erase], [ActionInfo], [Transition].
 package model

@@ -71,7 +71,7 @@ func (e erased[S]) Actions() []ActionInfo {
 func (e erased[S]) InitStates() []any {
 	out := make([]any, len(e.m.Init))
 	for i := range e.m.Init {
-		out[i] = e.m.Codec.Clone(&e.m.Init[i])
+		out[i] = e.m.Clone(&e.m.Init[i])
 	}
 	return out
 }
@@ -107,7 +107,7 @@ func (e erased[S]) step(a *Action[S], p *S, c int) Step {
 }
 
 func (e erased[S]) apply(a *Action[S], p *S, c int) S {
-	n := e.m.Codec.Clone(p)
+	n := e.m.Clone(p)
 	a.Effect(&n, c)
 	return n
 }
@@ -157,7 +157,7 @@ func (e erased[S]) Check(s any) []string {
 }
 
 func (e erased[S]) Fingerprint(s any) uint64 {
-	fp, _ := e.m.Codec.Fingerprint(nil, e.state(s))
+	fp := e.m.Fingerprint(e.state(s))
 	return fp
 }
 

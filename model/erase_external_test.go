@@ -208,7 +208,7 @@ func TestErase_FingerprintAndView(t *testing.T) {
 	if mc.Fingerprint(a) != mc.Fingerprint(b) {
 		t.Errorf("equal states have different fingerprints")
 	}
-	want, _ := m.Codec.Fingerprint(nil, &a)
+	want := m.Fingerprint(&a)
 	if got := mc.Fingerprint(a); got != want {
 		t.Errorf("Fingerprint() = %#x, want the codec's %#x", got, want)
 	}
@@ -376,4 +376,16 @@ func TestErase_MixedRadix(t *testing.T) {
 	if _, _, err := mc.Apply(grid{}, model.Step{Action: "Put", Args: []any{1, 40, 100}}); err == nil {
 		t.Errorf("Apply(Put(1, 40, 100)) = nil error; 40 is outside b's domain")
 	}
+}
+
+// checkTable rejects a table case without a reason or with a repeated name.
+func checkTable(t *testing.T, i int, name, reason string, seen map[string]bool) {
+	t.Helper()
+	if reason == "" {
+		t.Fatalf("test %d (%q) has no reason", i, name)
+	}
+	if seen[name] {
+		t.Fatalf("duplicate test name %q", name)
+	}
+	seen[name] = true
 }

@@ -5,6 +5,8 @@ import (
 	"reflect"
 	"slices"
 	"strings"
+
+	"github.com/mbtgo/mbt/internal/codec"
 )
 
 // Pos is a place in the user's source code where a definition was made.
@@ -218,8 +220,43 @@ type Model[S any] struct {
 	// View, if not nil, projects a state onto what an implementation is
 	// compared on. A nil View compares the whole state.
 	View func(s *S) any
-	// Codec fingerprints and copies states.
-	Codec *Codec[S]
+}
+
+// Keyer is implemented by state types that supply their own canonical
+// encoding: two states are the same state exactly when their keys are equal.
+// AppendKey appends the key to dst and returns the extended slice. It is the
+// fast path for fingerprints: no reflection-built encoder is used.
+type Keyer interface {
+	AppendKey(dst []byte) []byte
+}
+
+// Cloner is implemented by state types that supply their own deep copy.
+// Clone must return a value that shares no mutable memory (maps, slices,
+// pointers) with the receiver. It is the fast path for value semantics.
+type Cloner[S any] interface {
+	Clone() S
+}
+
+// codecOf returns the codec of S. A model that dsl built has checked that
+// S can be a state; for one made by hand, a state type that cannot (a func
+// field without a Keyer and a Cloner) is a programming error.
+func codecOf[S any]() *codec.Codec[S] {
+	c, err := codec.For[S]()
+	if err != nil {
+		panic("model: " + err.Error())
+	}
+	return c
+}
+
+// Clone returns a deep copy of *s that shares no mutable memory with it.
+func (m *Model[S]) Clone(s *S) S { return codecOf[S]().Clone(s) }
+
+// Fingerprint returns the fingerprint of *s: a 64-bit hash of its
+// canonical encoding, the same in every run and process. Two states of the
+// model are the same state when their fingerprints are equal.
+func (m *Model[S]) Fingerprint(s *S) uint64 {
+	fp, _ := codecOf[S]().Fingerprint(nil, s)
+	return fp
 }
 
 // Action returns the action with the given name, or nil.
@@ -352,10 +389,10 @@ func (m *Model[S]) Signature() uint64 {
 	}
 	for i := range m.Init {
 		b = append(b, "init "...)
-		if m.Codec != nil {
-			b = m.Codec.Append(b, &m.Init[i])
+		if c, err := codec.For[S](); err == nil {
+			b = c.Append(b, &m.Init[i])
 		}
 		b = append(b, '\n')
 	}
-	return Hash(b)
+	return codec.Hash(b)
 }

@@ -11,10 +11,10 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/mbtgo/mbt/internal/codec"
 	"github.com/mbtgo/mbt/internal/suggest"
 	"github.com/mbtgo/mbt/internal/text"
 	"github.com/mbtgo/mbt/internal/traceformat"
-	"github.com/mbtgo/mbt/model"
 )
 
 // Decoder is implemented by Go types that decode themselves from a TLA+
@@ -203,7 +203,7 @@ func DecodeTrace[S any](t *Trace) ([]S, error) {
 func (sd *StateDecoder[S]) Decode(st State) (S, error) {
 	var s S
 	if sd.Template != nil {
-		c, err := model.CodecFor[S]()
+		c, err := codec.For[S]()
 		if err != nil {
 			return s, fmt.Errorf("tlaimport: %w", err)
 		}

@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/mbtgo/mbt/internal/codec"
 	"github.com/mbtgo/mbt/internal/panicstack"
 	"github.com/mbtgo/mbt/internal/traceformat"
 	"github.com/mbtgo/mbt/model"
@@ -270,7 +271,7 @@ func (a *Action) String() string {
 // action of one parameter). A label naming no action of m is noted and
 // the step inferred. Where the trace does not say, any step of m that
 // leads to the next state will do: the first in action and argument
-// order. States are compared by m.Codec's encoding, which is what the
+// order. States are compared by the model's canonical encoding, which is what the
 // fingerprint covers. Two equal states in a row need no step
 // (stuttering), unless the trace names an action that leads there.
 //
@@ -283,20 +284,21 @@ func Infer[S any](m *model.Model[S], t *Trace, states []S) (inf *Inference, err 
 	if len(states) == 0 {
 		return inf, nil
 	}
-	if m.Codec == nil {
-		return inf, fmt.Errorf("tlaimport: model %s was not built", m.Name)
+	cd, err := codec.For[S]()
+	if err != nil {
+		return inf, fmt.Errorf("tlaimport: model %s: %w", m.Name, err)
 	}
-	in := &inferrer[S]{m: m, t: t}
+	in := &inferrer[S]{m: m, codec: cd, t: t}
 	defer func() {
 		if v := recover(); v != nil {
 			err = in.panicked(v, debug.Stack())
 		}
 	}()
 	var cur []byte
-	cur = m.Codec.Append(cur, &states[0])
+	cur = cd.Append(cur, &states[0])
 	init := -1
 	for i := range m.Init {
-		if bytes.Equal(m.Codec.Append(nil, &m.Init[i]), cur) {
+		if bytes.Equal(cd.Append(nil, &m.Init[i]), cur) {
 			init = i
 			break
 		}
@@ -313,7 +315,7 @@ func Infer[S any](m *model.Model[S], t *Trace, states []S) (inf *Inference, err 
 	var next []byte
 	for i := 1; i < len(states); i++ {
 		in.index = i
-		next = m.Codec.Append(next[:0], &states[i])
+		next = cd.Append(next[:0], &states[i])
 		st, div := in.step(&states[i-1], &states[i], next, bytes.Equal(cur, next), i)
 		if div != nil {
 			return inf, div
@@ -326,9 +328,10 @@ func Infer[S any](m *model.Model[S], t *Trace, states []S) (inf *Inference, err 
 
 // inferrer holds what Infer needs for each step.
 type inferrer[S any] struct {
-	m   *model.Model[S]
-	t   *Trace
-	buf []byte
+	m     *model.Model[S]
+	codec *codec.Codec[S]
+	t     *Trace
+	buf   []byte
 
 	// What is running, for a panic's report: the index of the state being
 	// matched, and the model code (part "guard", "effect" or "output" of
@@ -377,7 +380,7 @@ func (in *inferrer[S]) enabled(ch modelChoice[S], s *S) bool {
 
 // apply returns the state the choice leads to from s.
 func (in *inferrer[S]) apply(ch modelChoice[S], s *S) S {
-	n := in.m.Codec.Clone(s)
+	n := in.codec.Clone(s)
 	in.running(ch, "effect")
 	ch.a.Effect(&n, ch.c)
 	in.part = ""
@@ -391,7 +394,7 @@ func (in *inferrer[S]) leadsTo(ch modelChoice[S], s *S, want []byte) bool {
 		return false
 	}
 	n := in.apply(ch, s)
-	in.buf = in.m.Codec.Append(in.buf[:0], &n)
+	in.buf = in.codec.Append(in.buf[:0], &n)
 	return bytes.Equal(in.buf, want)
 }
 
@@ -574,7 +577,7 @@ func (in *inferrer[S]) labelDivergence(i int, a *model.Action[S], chs []modelCho
 	for _, ch := range chs {
 		st := in.stepOf(ch, prev)
 		n := in.apply(ch, prev)
-		in.buf = in.m.Codec.Append(in.buf[:0], &n)
+		in.buf = in.codec.Append(in.buf[:0], &n)
 		reaches := bytes.Equal(in.buf, want)
 		enabled := in.enabled(ch, prev)
 		switch {

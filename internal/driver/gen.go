@@ -153,7 +153,7 @@ func traceSuite[S any](m *model.Model[S], x *exploration) (*gen.Suite, int) {
 	dec := tlaimport.StateDecoder[S]{Template: &m.Init[0]}
 	states, err := dec.DecodeTrace(tr)
 	if err != nil {
-		fmt.Fprintf(w, "FAIL: the trace's states do not fit %s's state type %s:\n", m.Name, m.Codec.Type())
+		fmt.Fprintf(w, "FAIL: the trace's states do not fit %s's state type %s:\n", m.Name, reflect.TypeFor[S]())
 		fmt.Fprintf(w, "%s\n", indent(err.Error()))
 		fmt.Fprintf(w, "mbt: %s is not a trace of %s; wrote nothing\n", displayPath(name), m.Name)
 		return nil, exitViolation

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"reflect"
 	"runtime/debug"
 	"slices"
 	"strings"
@@ -151,7 +152,7 @@ func replay[S any](ctx context.Context, m *model.Model[S], x *exploration) int {
 	dec := tlaimport.StateDecoder[S]{Template: &m.Init[0]}
 	states, err := dec.DecodeTrace(tr)
 	if err != nil {
-		fmt.Fprintf(w, "FAIL: the trace's states do not fit %s's state type %s:\n", m.Name, m.Codec.Type())
+		fmt.Fprintf(w, "FAIL: the trace's states do not fit %s's state type %s:\n", m.Name, reflect.TypeFor[S]())
 		fmt.Fprintf(w, "%s\n", indent(err.Error()))
 		return exitViolation
 	}

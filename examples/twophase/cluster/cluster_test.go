@@ -60,7 +60,7 @@ type step struct {
 // state.
 func play(t *testing.T, m *model.Model[cluster.State], steps []step) cluster.State {
 	t.Helper()
-	s := m.Codec.Clone(&m.Init[0])
+	s := m.Clone(&m.Init[0])
 	for i, st := range steps {
 		a := m.Action(st.action)
 		if a == nil {
@@ -89,7 +89,7 @@ func play(t *testing.T, m *model.Model[cluster.State], steps []step) cluster.Sta
 		if out != st.out {
 			t.Fatalf("step %d: %s returns %v, want %v", i+1, label, out, st.out)
 		}
-		next := m.Codec.Clone(&s)
+		next := m.Clone(&s)
 		a.Effect(&next, choice)
 		s = next
 	}

@@ -1,4 +1,4 @@
-package model_test
+package codec_test
 
 import (
 	"bytes"
@@ -170,7 +170,7 @@ func equalStates(a, b shape) bool {
 }
 
 func checkCodec(t *rapid.T) {
-	c := codec[shape](t)
+	c := codecOf[shape](t)
 	x := genShape.Draw(t, "x")
 	ex := c.Append(nil, &x)
 

@@ -1,4 +1,4 @@
-package model_test
+package codec_test
 
 import (
 	"bytes"
@@ -14,7 +14,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/mbtgo/mbt/model"
+	"github.com/mbtgo/mbt/internal/codec"
 )
 
 // RM is a named string type, as a state's map keys often are.
@@ -68,9 +68,9 @@ type tb interface {
 	Fatalf(format string, args ...any)
 }
 
-func codec[S any](t tb) *model.Codec[S] {
+func codecOf[S any](t tb) *codec.Codec[S] {
 	t.Helper()
-	c, err := model.CodecFor[S]()
+	c, err := codec.For[S]()
 	if err != nil {
 		t.Fatalf("CodecFor[%v]() error: %v", reflect.TypeFor[S](), err)
 	}
@@ -385,7 +385,7 @@ func TestCodec_FingerprintEquality(t *testing.T) {
 	for i, tt := range tests {
 		checkTable(t, i, tt.name, tt.reason, seen)
 		t.Run(tt.name, func(t *testing.T) {
-			c := codec[shape](t)
+			c := codecOf[shape](t)
 			ea, eb := c.Append(nil, &tt.a), c.Append(nil, &tt.b)
 			fa, _ := c.Fingerprint(nil, &tt.a)
 			fb, _ := c.Fingerprint(make([]byte, 0, 3), &tt.b)
@@ -406,7 +406,7 @@ func TestCodec_FingerprintEquality(t *testing.T) {
 // TestCodec_AppendExtends checks that Append appends to dst rather than
 // overwriting it, and Fingerprint ignores what its scratch buffer held.
 func TestCodec_AppendExtends(t *testing.T) {
-	c := codec[shape](t)
+	c := codecOf[shape](t)
 	s := shape{I: 42, M: map[string]int{"a": 1}}
 	alone := c.Append(nil, &s)
 	got := c.Append([]byte("prefix"), &s)
@@ -415,8 +415,8 @@ func TestCodec_AppendExtends(t *testing.T) {
 	}
 	fp1, buf := c.Fingerprint(nil, &s)
 	fp2, _ := c.Fingerprint(append(buf[:0], "garbage that is longer than the state"...), &s)
-	if fp1 != fp2 || fp1 != model.Hash(alone) {
-		t.Errorf("Fingerprint = %#x then %#x, want Hash(Append) = %#x", fp1, fp2, model.Hash(alone))
+	if fp1 != fp2 || fp1 != codec.Hash(alone) {
+		t.Errorf("Fingerprint = %#x then %#x, want Hash(Append) = %#x", fp1, fp2, codec.Hash(alone))
 	}
 }
 
@@ -474,7 +474,7 @@ func TestCodec_CloneIsDeep(t *testing.T) {
 	for i, tt := range tests {
 		checkTable(t, i, tt.name, tt.reason, seen)
 		t.Run(tt.name, func(t *testing.T) {
-			c := codec[shape](t)
+			c := codecOf[shape](t)
 			orig := full()
 			clone := c.Clone(&orig)
 			if d := cmp.Diff(orig, clone); d != "" {
@@ -496,7 +496,7 @@ func TestCodec_CloneIsDeep(t *testing.T) {
 }
 
 func TestCodec_ClonePreservesNil(t *testing.T) {
-	c := codec[shape](t)
+	c := codecOf[shape](t)
 	in := shape{S: []int{}, M: map[string]int{}, IM: map[int][]int{}, Any: []int{}}
 	out := c.Clone(&in)
 	if out.S == nil || out.M == nil || out.IM == nil || out.Any.([]int) == nil {
@@ -518,17 +518,17 @@ func TestCodec_Flat(t *testing.T) {
 		A int
 		S []int
 	}
-	if !codec[flatState](t).Flat() {
+	if !codecOf[flatState](t).Flat() {
 		t.Errorf("Flat() = false for %T, want true: strings, arrays and structs of values copy by assignment", flatState{})
 	}
-	if codec[withSlice](t).Flat() {
+	if codecOf[withSlice](t).Flat() {
 		t.Errorf("Flat() = true for %T, want false", withSlice{})
 	}
-	if codec[cloned](t).Flat() {
+	if codecOf[cloned](t).Flat() {
 		t.Errorf("Flat() = true for a Cloner, want false: its Clone must be called")
 	}
 	// A flat state is still copied: the clone is a distinct value.
-	c := codec[flatState](t)
+	c := codecOf[flatState](t)
 	s := flatState{A: 1, S: "x"}
 	cl := c.Clone(&s)
 	cl.A = 2
@@ -538,7 +538,7 @@ func TestCodec_Flat(t *testing.T) {
 }
 
 func TestCodecFor_Cached(t *testing.T) {
-	a, b := codec[shape](t), codec[shape](t)
+	a, b := codecOf[shape](t), codecOf[shape](t)
 	if a != b {
 		t.Errorf("CodecFor[shape]() returned two codecs; it is cached per type")
 	}
@@ -601,7 +601,7 @@ type onlyCloned struct{ F func() }
 func (o onlyCloned) Clone() onlyCloned { return o }
 
 func TestCodec_KeyerFastPath(t *testing.T) {
-	c := codec[keyed](t)
+	c := codecOf[keyed](t)
 	a, b := keyed{1, 2, "x"}, keyed{1, 2, "y"}
 	if got := string(c.Append([]byte(">"), &a)); got != ">1/2" {
 		t.Errorf("Append() = %q, want %q: the Keyer's key", got, ">1/2")
@@ -616,7 +616,7 @@ func TestCodec_KeyerFastPath(t *testing.T) {
 		t.Errorf("states with different keys have the same fingerprint")
 	}
 
-	cp := codec[keyedPtr](t)
+	cp := codecOf[keyedPtr](t)
 	p := keyedPtr{7, "z"}
 	if got := string(cp.Append(nil, &p)); got != "p7" {
 		t.Errorf("Append() with a pointer-receiver Keyer = %q, want %q", got, "p7")
@@ -624,7 +624,7 @@ func TestCodec_KeyerFastPath(t *testing.T) {
 }
 
 func TestCodec_ClonerFastPath(t *testing.T) {
-	c := codec[cloned](t)
+	c := codecOf[cloned](t)
 	s := cloned{M: map[string]int{"a": 1}}
 	got := c.Clone(&s)
 	if got.Gen != 1 {
@@ -635,7 +635,7 @@ func TestCodec_ClonerFastPath(t *testing.T) {
 		t.Errorf("the user's Clone copies the map, but the original changed")
 	}
 
-	cp := codec[clonedPtr](t)
+	cp := codecOf[clonedPtr](t)
 	sp := clonedPtr{S: []int{1}}
 	if got := cp.Clone(&sp); got.Gen != 1 {
 		t.Errorf("Clone().Gen = %d with a pointer-receiver Cloner, want 1", got.Gen)
@@ -643,7 +643,7 @@ func TestCodec_ClonerFastPath(t *testing.T) {
 }
 
 func TestCodecFor_Opaque(t *testing.T) {
-	c, err := model.CodecFor[opaque]()
+	c, err := codec.For[opaque]()
 	if err != nil {
 		t.Fatalf("CodecFor[opaque]() error %v; a func behind a Keyer and a Cloner is allowed", err)
 	}
@@ -657,7 +657,7 @@ func TestCodecFor_Opaque(t *testing.T) {
 }
 
 func codecErr[S any]() error {
-	_, err := model.CodecFor[S]()
+	_, err := codec.For[S]()
 	return err
 }
 
@@ -711,7 +711,7 @@ func TestCodecFor_Errors(t *testing.T) {
 // TestCodec_InterfaceHoldingFunc checks that a func stored in an interface
 // at run time, which CodecFor cannot see, is reported when fingerprinted.
 func TestCodec_InterfaceHoldingFunc(t *testing.T) {
-	c := codec[shape](t)
+	c := codecOf[shape](t)
 	s := shape{Any: func() {}}
 	defer func() {
 		v := recover()
@@ -723,7 +723,7 @@ func TestCodec_InterfaceHoldingFunc(t *testing.T) {
 }
 
 func TestCodec_Concurrent(t *testing.T) {
-	c := codec[shape](t)
+	c := codecOf[shape](t)
 	s := full()
 	want := c.Append(nil, &s)
 	done := make(chan []byte)
@@ -762,22 +762,22 @@ func TestHash_NoCollisions(t *testing.T) {
 				break
 			}
 		}
-		hashes = append(hashes, model.Hash(b))
+		hashes = append(hashes, codec.Hash(b))
 	}
 	// The empty input, zero runs of 4 to 64 bytes, and runs that differ
 	// from them only in their last byte or their length.
-	hashes = append(hashes, model.Hash(nil))
+	hashes = append(hashes, codec.Hash(nil))
 	for l := 4; l <= 64; l++ {
-		hashes = append(hashes, model.Hash(make([]byte, l)))
+		hashes = append(hashes, codec.Hash(make([]byte, l)))
 		for _, c := range []byte{1, 0x80, 0xff} {
 			x := make([]byte, l+1)
 			x[l] = c
-			hashes = append(hashes, model.Hash(x))
+			hashes = append(hashes, codec.Hash(x))
 		}
 	}
 	for i := range n / 4 {
 		b = append(strconv.AppendInt(append(b[:0], "state-"...), int64(i), 10), "-with-a-longer-encoding-than-sixteen-bytes"...)
-		hashes = append(hashes, model.Hash(b))
+		hashes = append(hashes, codec.Hash(b))
 	}
 	slices.Sort(hashes)
 	for i := 1; i < len(hashes); i++ {
@@ -790,13 +790,13 @@ func TestHash_NoCollisions(t *testing.T) {
 func TestHash_Deterministic(t *testing.T) {
 	b := []byte("the same bytes in two buffers")
 	c := append(make([]byte, 0, 100), b...)
-	if model.Hash(b) != model.Hash(c) {
+	if codec.Hash(b) != codec.Hash(c) {
 		t.Errorf("Hash depends on the buffer, not only its bytes")
 	}
-	if model.Hash(nil) != model.Hash([]byte{}) {
+	if codec.Hash(nil) != codec.Hash([]byte{}) {
 		t.Errorf("Hash(nil) != Hash([]byte{})")
 	}
-	if model.Hash(nil) == model.Hash([]byte{0}) {
+	if codec.Hash(nil) == codec.Hash([]byte{0}) {
 		t.Errorf("Hash(nil) == Hash([]byte{0}): the length must count")
 	}
 }

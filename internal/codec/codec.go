@@ -1,4 +1,10 @@
-package model
+// Package codec fingerprints and copies the states of a model: a canonical
+// encoding and a deep copy per state type, built once by reflection and
+// cached (or the type's own, through model.Keyer and model.Cloner), a
+// 64-bit hash, and an arena that the explorer copies states into. It is
+// the explorer's hot path; users reach it through model.Model's Clone and
+// Fingerprint.
+package codec
 
 import (
 	"fmt"
@@ -7,23 +13,18 @@ import (
 	"unsafe"
 )
 
-// Keyer is implemented by state types that supply their own canonical
-// encoding: two states are the same state exactly when their keys are equal.
-// AppendKey appends the key to dst and returns the extended slice. It is the
-// fast path for fingerprints: no reflection-built encoder is used.
+// Keyer is model.Keyer: a state type's own canonical encoding.
 type Keyer interface {
 	AppendKey(dst []byte) []byte
 }
 
-// Cloner is implemented by state types that supply their own deep copy.
-// Clone must return a value that shares no mutable memory (maps, slices,
-// pointers) with the receiver. It is the fast path for value semantics.
+// Cloner is model.Cloner: a state type's own deep copy.
 type Cloner[S any] interface {
 	Clone() S
 }
 
 // Codec fingerprints and copies values of type S. It is safe for concurrent
-// use. Build one with [CodecFor]; it is cached per type.
+// use. Build one with [For]; it is cached per type.
 type Codec[S any] struct {
 	typ       reflect.Type
 	enc       encFn
@@ -38,10 +39,10 @@ func (c *Codec[S]) Type() reflect.Type { return c.typ }
 
 var codecs sync.Map // reflect.Type -> any (*Codec[S])
 
-// CodecFor returns the codec for S, building it on first use. It returns an
+// For returns the codec for S, building it on first use. It returns an
 // error when S cannot be a state: it contains a func, a channel or an unsafe
 // pointer that is not hidden behind a [Keyer] and a [Cloner].
-func CodecFor[S any]() (*Codec[S], error) {
+func For[S any]() (*Codec[S], error) {
 	t := reflect.TypeFor[S]()
 	if c, ok := codecs.Load(t); ok {
 		return c.(*Codec[S]), nil
